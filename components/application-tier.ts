@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import { SERVICES, type ServiceName } from "../catalog";
+import type { Settings } from "../stacks/settings";
+import { GatewayIngress } from "./gateway-ingress";
+import { standardLabels } from "./labels";
+import { Microservice } from "./microservice";
+
+export interface ApplicationTierArgs {
+    readonly namespace: pulumi.Input<string>;
+    readonly settings: Settings;
+}
+
+/** The ten services of the manual, one Microservice each, and the Ingress to the gateway. */
+export class ApplicationTier extends pulumi.ComponentResource {
+    readonly services: Readonly<Record<ServiceName, Microservice>>;
+    /** External URL of the API Gateway when the Ingress has a host. */
+    readonly gatewayUrl?: pulumi.Output<string>;
+
+    constructor(name: string, args: ApplicationTierArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:ApplicationTier", name, {}, opts);
+        const { settings } = args;
+        const services = {} as Record<ServiceName, Microservice>;
+        for (const spec of SERVICES) {
+            services[spec.name] = new Microservice(
+                spec.name,
+                {
+                    namespace: args.namespace,
+                    stack: settings.stack,
+                    service: settings.services[spec.name],
+                    springProfile: settings.springProfile,
+                    javaToolOptions: settings.javaToolOptions,
+                    waitImage: settings.waitImage,
+                    skipAwait: settings.skipAwait,
+                    rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds,
+                },
+                { parent: this },
+            );
+        }
+        this.services = services;
+
+        if (settings.ingress) {
+            const gateway = services["api-gateway"];
+            const ingress = new GatewayIngress(
+                `${name}-ingress`,
+                {
+                    namespace: args.namespace,
+                    gateway: settings.services["api-gateway"].spec,
+                    ingress: settings.ingress,
+                    labels: standardLabels({ name: "api-gateway", component: "edge", instance: settings.stack }),
+                },
+                { parent: this, dependsOn: [gateway.service] },
+            );
+            this.gatewayUrl = ingress.url;
+        }
+        this.registerOutputs({ gatewayUrl: this.gatewayUrl });
+    }
+}

@@ -1,0 +1,48 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PART_OF } from "./labels";
+
+export interface EnvironmentArgs {
+    /** The stack's namespace: `dev`, `prod`, as in the manual's `-n dev`. */
+    readonly namespace: string;
+    /** Pod Security Standard enforced on the namespace. */
+    readonly podSecurity: "privileged" | "baseline" | "restricted";
+    /** kubeconfig context; undefined uses the current one. */
+    readonly kubeContext?: string;
+}
+
+/**
+ * Where a stack lives: its Namespace, labelled for Pod Security admission, and a
+ * Kubernetes provider bound to it. Everything else in the stack is declared through
+ * `provider`, so nothing lands in `default` by accident.
+ */
+export class Environment extends pulumi.ComponentResource {
+    readonly namespace: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+
+    constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:Environment", name, {}, opts);
+
+        this.provider = new k8s.Provider(name, { context: args.kubeContext, namespace: args.namespace }, { parent: this });
+        const namespace = new k8s.core.v1.Namespace(
+            args.namespace,
+            {
+                metadata: {
+                    name: args.namespace,
+                    labels: {
+                        "app.kubernetes.io/part-of": PART_OF,
+                        "app.kubernetes.io/managed-by": "pulumi",
+                        "pod-security.kubernetes.io/enforce": args.podSecurity,
+                        // Warn and audit at the strictest level even when enforcement is relaxed.
+                        "pod-security.kubernetes.io/warn": "restricted",
+                        "pod-security.kubernetes.io/audit": "restricted",
+                    },
+                },
+            },
+            { parent: this, provider: this.provider },
+        );
+        // Read from the Namespace, so whatever is placed in it waits for it to exist.
+        this.namespace = namespace.metadata.name;
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}

@@ -1,0 +1,141 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceUrl } from "../catalog";
+import { formatMemory, parseMemory } from "../lib/quantity";
+import type { ServiceSettings } from "../stacks/settings";
+import { selectorLabels, standardLabels } from "./labels";
+import { restrictedContainerSecurity, restrictedPodSecurity, springProbes, waitForDependencies } from "./pod";
+import { springEnvironment, type SpringPlatform } from "./spring-env";
+
+export interface MicroserviceArgs extends SpringPlatform {
+    readonly namespace: pulumi.Input<string>;
+    readonly stack: string;
+    readonly service: ServiceSettings;
+    /** Image of the init containers that wait for dependencies. */
+    readonly waitImage: string;
+    /** Do not wait for pods to become ready (clusters where pods cannot run). */
+    readonly skipAwait: boolean;
+    /** How long `pulumi up` waits for a rollout, start-up gates included. */
+    readonly rolloutTimeoutSeconds: number;
+}
+
+const PORT_NAME = "http";
+
+/**
+ * One service of the manual: Deployment and Service under the manual's name, an HPA and
+ * a PodDisruptionBudget when more than one pod runs.
+ */
+export class Microservice extends pulumi.ComponentResource {
+    readonly deployment: k8s.apps.v1.Deployment;
+    readonly service: k8s.core.v1.Service;
+    readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+    readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    /** In-cluster URL, e.g. `http://order-service:8083`. */
+    readonly url: pulumi.Output<string>;
+
+    constructor(name: string, args: MicroserviceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:Microservice", name, {}, opts);
+        const { spec, replicas } = args.service;
+        const labels = standardLabels({
+            name: spec.name,
+            component: spec.tier,
+            instance: args.stack,
+            version: args.service.image.split(":").pop(),
+        });
+        const metadata = { name: spec.name, namespace: args.namespace, labels };
+        const env = { ...springEnvironment(spec, args), ...args.service.env };
+        const memoryLimit = parseMemory(args.service.resources.limits.memory) ?? 0;
+
+        this.deployment = new k8s.apps.v1.Deployment(
+            spec.name,
+            {
+                metadata: {
+                    ...metadata,
+                    annotations: {
+                        "pulumi.com/timeoutSeconds": String(args.rolloutTimeoutSeconds),
+                        ...(args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}),
+                    },
+                },
+                spec: {
+                    // Left out under an HPA: server-side apply would otherwise fight the autoscaler.
+                    ...(replicas.kind === "fixed" ? { replicas: replicas.count } : {}),
+                    revisionHistoryLimit: 10,
+                    selector: { matchLabels: selectorLabels(spec.name) },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            automountServiceAccountToken: false,
+                            securityContext: restrictedPodSecurity(),
+                            initContainers: waitForDependencies(spec.startsAfter, args.waitImage),
+                            containers: [
+                                {
+                                    name: spec.name,
+                                    image: args.service.image,
+                                    ports: [{ name: PORT_NAME, containerPort: spec.port, protocol: "TCP" }],
+                                    env: Object.entries(env).map(([envName, value]) => ({ name: envName, value })),
+                                    resources: args.service.resources,
+                                    ...springProbes(spec, PORT_NAME),
+                                    securityContext: restrictedContainerSecurity(),
+                                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                },
+                            ],
+                            // Writable scratch for Tomcat and the JVM, with room for a heap dump (manual 5.1).
+                            volumes: [{ name: "tmp", emptyDir: { sizeLimit: formatMemory(memoryLimit * 2) } }],
+                        },
+                    },
+                },
+            },
+            { parent: this },
+        );
+
+        this.service = new k8s.core.v1.Service(
+            spec.name,
+            {
+                metadata,
+                spec: {
+                    type: "ClusterIP",
+                    selector: selectorLabels(spec.name),
+                    ports: [{ name: PORT_NAME, port: spec.port, targetPort: PORT_NAME, protocol: "TCP" }],
+                },
+            },
+            { parent: this },
+        );
+
+        if (replicas.kind === "autoscaled") {
+            this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                spec.name,
+                {
+                    metadata,
+                    spec: {
+                        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: spec.name },
+                        minReplicas: replicas.minReplicas,
+                        maxReplicas: replicas.maxReplicas,
+                        metrics: [
+                            {
+                                type: "Resource",
+                                resource: {
+                                    name: "cpu",
+                                    target: { type: "Utilization", averageUtilization: replicas.targetCPUUtilization },
+                                },
+                            },
+                        ],
+                    },
+                },
+                { parent: this, dependsOn: [this.deployment] },
+            );
+        }
+
+        const minimumPods = replicas.kind === "fixed" ? replicas.count : replicas.minReplicas;
+        if (minimumPods > 1) {
+            this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+                spec.name,
+                { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(spec.name) } } },
+                { parent: this },
+            );
+        }
+
+        this.url = pulumi.output(serviceUrl(spec));
+        this.registerOutputs({ url: this.url });
+    }
+}

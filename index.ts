@@ -1,0 +1,8 @@
+/** Entry point for `pulumi up`/`preview`: the stack is chosen with `-s dev|prod`. */
+import { defineStack } from "./stacks/program";
+
+const outputs = defineStack();
+
+export const namespace = outputs.namespace;
+export const gatewayUrl = outputs.gatewayUrl;
+export const serviceUrls = outputs.serviceUrls;

@@ -1,0 +1,61 @@
+/**
+ * Runs the real program offline for one stack, under the shared mocks, and returns what
+ * it declared. No CLI, no cluster. Used by the tests, `npm run render` and `npm run bench`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { RecordingMocks, type RecordedResource } from "./mocks";
+import { projectName, stackConfig } from "./stack-config";
+
+export interface RunOptions {
+    readonly stack: string;
+    /** Config entries to set or replace, by bare key (`imageTag`) or full key; values as written in YAML. */
+    readonly config?: Record<string, unknown>;
+    /** Config keys to remove, by bare key. */
+    readonly unset?: readonly string[];
+}
+
+export interface RunResult {
+    readonly resources: readonly RecordedResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+export async function runProgram(options: RunOptions): Promise<RunResult> {
+    const project = projectName();
+    const config = { ...stackConfig(options.stack) };
+    for (const [key, value] of Object.entries(options.config ?? {})) {
+        config[key.includes(":") ? key : `${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    for (const key of options.unset ?? []) {
+        delete config[`${project}:${key}`];
+    }
+
+    pulumi.runtime.setAllConfig(config);
+    const mocks = new RecordingMocks();
+    await pulumi.runtime.setMocks(mocks, project, options.stack, false);
+    // Imported after the mocks are in place, as Pulumi requires.
+    const { defineStack } = await import("../stacks/program");
+    try {
+        const declared = defineStack();
+        const outputs = await resolveAll(declared as unknown as Record<string, unknown>);
+        await pulumi.runtime.disconnect();
+        return { resources: mocks.resources, outputs };
+    } catch (error) {
+        await pulumi.runtime.disconnect();
+        if (mocks.resources.length > 0 && error instanceof Error) {
+            error.message += ` (after ${mocks.resources.length} resources were declared)`;
+        }
+        throw error;
+    }
+}
+
+async function resolveAll(values: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const resolved: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+        resolved[key] = pulumi.Output.isInstance(value) ? await resolve(value) : value;
+    }
+    return resolved;
+}
+
+function resolve<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((done) => output.apply((v) => done(v)));
+}

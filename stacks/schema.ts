@@ -1,0 +1,159 @@
+/**
+ * The shape of stack config, as zod schemas: types, ranges and allowed values of every
+ * key in `Pulumi.<stack>.yaml`. Rules that span keys (min vs max, requests vs limits,
+ * what a singleton may not do) are in `settings.ts`, where defaults are merged in.
+ */
+import { z } from "zod";
+import { SERVICE_NAMES } from "../catalog";
+import { parseCpu, parseMemory } from "../lib/quantity";
+import { parseImageRef, unpinnedReason } from "../lib/image";
+
+/** An object that rejects unknown keys and says which keys it knows. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+    const allowed = Object.keys(shape).join(", ");
+    return z.strictObject(shape, {
+        error: (issue) =>
+            issue.code === "unrecognized_keys" ? `unknown key; allowed keys here: ${allowed}` : undefined,
+    });
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const dnsLabel = z
+    .string()
+    .max(63, "must be at most 63 characters (a DNS label)")
+    .regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter or digit");
+
+const hostname = z
+    .string()
+    .max(253)
+    .refine((h) => h === "" || DNS_SUBDOMAIN.test(h), "must be empty or a DNS host name such as shop.example.com");
+
+/** A quantity check with a message that quotes the offending value. */
+function quantity(parse: (q: string) => number | undefined, advice: string) {
+    return (q: string, ctx: z.core.$RefinementCtx<string>) => {
+        if ((parse(q) ?? 0) <= 0) {
+            ctx.addIssue({ code: "custom", message: `"${q}" ${advice}` });
+        }
+    };
+}
+
+const memory = z
+    .string({ error: 'must be a memory quantity string such as "512Mi" or "1Gi"' })
+    .superRefine(
+        quantity(parseMemory, 'is not a positive Kubernetes memory quantity; use binary suffixes Ki, Mi, Gi (e.g. "512Mi", "1Gi") or k, M, G'),
+    );
+
+const cpu = z
+    .union([z.string(), z.number()], { error: 'must be a CPU quantity such as "500m" or "1"' })
+    .transform((q) => String(q))
+    .superRefine(quantity(parseCpu, 'is not a positive Kubernetes CPU quantity; use cores ("1", "0.5") or millicores ("500m")'));
+
+export const imageRef = z.string().superRefine((ref, ctx) => {
+    const parsed = parseImageRef(ref);
+    if (!parsed) {
+        ctx.addIssue({ code: "custom", message: `"${ref}" is not an image reference of the form registry/repository:tag` });
+        return;
+    }
+    const reason = unpinnedReason(parsed);
+    if (reason) {
+        ctx.addIssue({ code: "custom", message: `"${ref}" ${reason}; pin a version tag such as 0.1.0 or a sha256 digest` });
+    }
+});
+
+const imageTag = z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag such as 0.1.0")
+    .refine((t) => t !== "latest", 'must not be "latest": it changes under a running Deployment; pin a version such as 0.1.0');
+
+const positiveInt = (what: string) =>
+    z.number({ error: `must be a whole number (${what})` }).int(`must be a whole number (${what})`).positive(`must be at least 1 (${what})`);
+
+const percent = z
+    .number({ error: "must be a whole percentage from 1 to 100" })
+    .int("must be a whole percentage from 1 to 100")
+    .min(1, "must be a whole percentage from 1 to 100")
+    .max(100, "must be a whole percentage from 1 to 100");
+
+const resourcePair = strict({ cpu: cpu.optional(), memory: memory.optional() });
+
+export const resourcesOverride = strict({ requests: resourcePair.optional(), limits: resourcePair.optional() });
+
+export const autoscalingOverride = strict({
+    minReplicas: positiveInt("replicas").optional(),
+    maxReplicas: positiveInt("replicas").optional(),
+    targetCPUUtilization: percent.optional(),
+});
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+export const serviceOverride = strict({
+    image: imageRef.optional(),
+    replicas: positiveInt("pods").optional(),
+    autoscaling: strict({ ...autoscalingOverride.shape, enabled: z.boolean().optional() }).optional(),
+    resources: resourcesOverride.optional(),
+    env: z
+        .record(
+            z.string().regex(ENV_NAME, "must be an environment variable name (letters, digits, '_', not starting with a digit)"),
+            z.string({ error: "environment values must be strings (quote numbers and booleans)" }),
+        )
+        .optional(),
+});
+
+export const servicesOverride = z.partialRecord(z.enum(SERVICE_NAMES), serviceOverride, {
+    error: (issue) =>
+        issue.code === "invalid_key"
+            ? `unknown service; allowed: ${SERVICE_NAMES.join(", ")}`
+            : undefined,
+});
+
+/** Config values reach the program as strings; structured ones as JSON. */
+function fromJson<T extends z.ZodType>(schema: T) {
+    return z.preprocess((raw, ctx) => {
+        if (typeof raw !== "string") {
+            return raw;
+        }
+        try {
+            return JSON.parse(raw) as unknown;
+        } catch {
+            ctx.issues.push({ code: "custom", message: "must be a YAML mapping", input: raw });
+            return z.NEVER;
+        }
+    }, schema);
+}
+
+const bool = z.preprocess(
+    (raw) => (raw === "true" ? true : raw === "false" ? false : raw),
+    z.boolean({ error: "must be true or false" }),
+);
+
+const integer = (what: string) => z.preprocess((raw) => (typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : raw), positiveInt(what));
+
+export const stackConfig = strict({
+    namespace: dnsLabel,
+    podSecurity: z.enum(["privileged", "baseline", "restricted"]),
+    kubeContext: z.string(),
+    imageRegistry: z
+        .string()
+        .regex(/^[a-z0-9]+([._:/-][a-z0-9]+)*$/, "must be a registry and path such as docker.io/selimhorri"),
+    imageTag: imageTag,
+    springProfile: z
+        .string()
+        .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, "must be one or more Spring profile names separated by commas, e.g. dev"),
+    javaToolOptions: z.string(),
+    waitImage: imageRef,
+    skipAwait: bool,
+    rolloutTimeoutSeconds: integer("seconds"),
+    ingressEnabled: bool,
+    ingressClassName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be an IngressClass name such as nginx"),
+    ingressHost: hostname,
+    ingressTlsSecretName: z.string().refine((s) => s === "" || DNS_SUBDOMAIN.test(s), "must be empty or a Secret name"),
+    autoscaling: fromJson(autoscalingOverride),
+    resources: fromJson(resourcesOverride),
+    services: fromJson(servicesOverride),
+});
+
+export type StackConfig = z.output<typeof stackConfig>;
+export type ServiceOverride = z.output<typeof serviceOverride>;
+export type ResourcesOverride = z.output<typeof resourcesOverride>;

@@ -1,0 +1,197 @@
+/**
+ * Stack config in, a validated and fully resolved settings object out. Every default is
+ * applied here (from the catalog's manual numbers and Pulumi.yaml's declared defaults),
+ * so components receive decisions, not optional fields.
+ */
+import { MANUAL_AUTOSCALING, MANUAL_RESOURCES, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
+import { parseCpu, parseMemory } from "../lib/quantity";
+import { ConfigError, configKey, describeIssue } from "./config-error";
+import { stackConfig, type ResourcesOverride, type ServiceOverride, type StackConfig } from "./schema";
+
+export interface Resources {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface Autoscaling {
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    readonly targetCPUUtilization: number;
+}
+
+/** How many pods run: a fixed count, or an HPA's range. */
+export type Replicas = { readonly kind: "fixed"; readonly count: number } | ({ readonly kind: "autoscaled" } & Autoscaling);
+
+export interface ServiceSettings {
+    readonly spec: ServiceSpec;
+    readonly image: string;
+    readonly replicas: Replicas;
+    readonly resources: Resources;
+    /** Extra environment from config; applied after the wiring, so it can override it. */
+    readonly env: Readonly<Record<string, string>>;
+}
+
+export interface IngressSettings {
+    readonly className: string;
+    readonly host?: string;
+    readonly tlsSecretName?: string;
+}
+
+export interface Settings {
+    readonly project: string;
+    readonly stack: string;
+    readonly namespace: string;
+    readonly podSecurity: "privileged" | "baseline" | "restricted";
+    /** kubeconfig context; undefined means the ambient current context. */
+    readonly kubeContext?: string;
+    readonly springProfile: string;
+    readonly javaToolOptions: string;
+    readonly waitImage: string;
+    readonly skipAwait: boolean;
+    readonly rolloutTimeoutSeconds: number;
+    readonly ingress?: IngressSettings;
+    readonly services: Readonly<Record<ServiceName, ServiceSettings>>;
+}
+
+/**
+ * Validates raw config (the project's keys without the `<project>:` prefix, values as the
+ * engine passes them: strings, JSON for structured values) and resolves every default.
+ * Throws ConfigError listing every problem; nothing is declared before this returns.
+ */
+export function loadSettings(raw: Readonly<Record<string, string>>, project: string, stack: string): Settings {
+    const problems: string[] = [];
+    for (const key of Object.keys(stackConfig.shape)) {
+        if (raw[key] === undefined) {
+            problems.push(`${configKey(project, [key])}: is required; Pulumi.yaml declares it, set it in Pulumi.${stack}.yaml`);
+        }
+    }
+    const parsed = stackConfig.safeParse(raw);
+    if (!parsed.success) {
+        problems.push(
+            ...parsed.error.issues.filter((i) => raw[String(i.path[0])] !== undefined || i.path.length === 0).map((i) => describeIssue(project, i)),
+        );
+    }
+    if (problems.length > 0 || !parsed.success) {
+        throw new ConfigError(problems, stack);
+    }
+    const settings = resolve(parsed.data, project, stack, problems);
+    if (problems.length > 0) {
+        throw new ConfigError(problems, stack);
+    }
+    return settings;
+}
+
+function resolve(config: StackConfig, project: string, stack: string, problems: string[]): Settings {
+    const key = (...path: string[]) => configKey(project, path);
+    const stackResources = mergeResources(MANUAL_RESOURCES, config.resources);
+    checkResources(stackResources, config.resources, ["resources"], key, problems);
+    const stackAutoscaling = { ...MANUAL_AUTOSCALING, ...config.autoscaling };
+    checkRange(stackAutoscaling, key("autoscaling"), problems);
+
+    const services = {} as Record<ServiceName, ServiceSettings>;
+    for (const spec of SERVICES) {
+        const override: ServiceOverride = config.services[spec.name] ?? {};
+        const path = ["services", spec.name];
+        const resources = mergeResources(stackResources, override.resources);
+        if (override.resources) {
+            checkResources(resources, override.resources, [...path, "resources"], key, problems);
+        }
+        services[spec.name] = {
+            spec,
+            image: override.image ?? `${config.imageRegistry}/${spec.image}:${config.imageTag}`,
+            replicas: replicasFor(spec, override, stackAutoscaling, key(...path), problems),
+            resources,
+            env: override.env ?? {},
+        };
+    }
+
+    return {
+        project,
+        stack,
+        namespace: config.namespace,
+        podSecurity: config.podSecurity,
+        kubeContext: config.kubeContext === "" ? undefined : config.kubeContext,
+        springProfile: config.springProfile,
+        javaToolOptions: config.javaToolOptions,
+        waitImage: config.waitImage,
+        skipAwait: config.skipAwait,
+        rolloutTimeoutSeconds: config.rolloutTimeoutSeconds,
+        ingress: config.ingressEnabled
+            ? {
+                  className: config.ingressClassName,
+                  host: config.ingressHost || undefined,
+                  tlsSecretName: config.ingressTlsSecretName || undefined,
+              }
+            : undefined,
+        services,
+    };
+}
+
+function replicasFor(
+    spec: ServiceSpec,
+    override: ServiceOverride,
+    stackAutoscaling: Autoscaling,
+    at: string,
+    problems: string[],
+): Replicas {
+    if (spec.scaling === "singleton") {
+        if (override.autoscaling !== undefined) {
+            problems.push(`${at}.autoscaling: ${spec.name} is a singleton (it does not replicate its state) and cannot autoscale; remove the key`);
+        }
+        if (override.replicas !== undefined && override.replicas !== 1) {
+            problems.push(`${at}.replicas: ${spec.name} is a singleton and runs exactly 1 replica; got ${override.replicas}`);
+        }
+        return { kind: "fixed", count: 1 };
+    }
+    const { enabled = true, ...range } = override.autoscaling ?? {};
+    const autoscaling = { ...stackAutoscaling, ...range };
+    if (override.autoscaling) {
+        checkRange(autoscaling, `${at}.autoscaling`, problems);
+    }
+    if (!enabled) {
+        return { kind: "fixed", count: override.replicas ?? autoscaling.minReplicas };
+    }
+    if (override.replicas !== undefined) {
+        problems.push(
+            `${at}.replicas: ${spec.name} is autoscaled, so its replica count belongs to the HPA; set ${at}.autoscaling.minReplicas, or autoscaling.enabled: false to pin a count`,
+        );
+    }
+    return { kind: "autoscaled", ...autoscaling };
+}
+
+function checkRange(range: Autoscaling, at: string, problems: string[]): void {
+    if (range.minReplicas > range.maxReplicas) {
+        problems.push(`${at}: minReplicas (${range.minReplicas}) must not exceed maxReplicas (${range.maxReplicas})`);
+    }
+}
+
+function mergeResources(base: Resources, override: ResourcesOverride | undefined): Resources {
+    return {
+        requests: { ...base.requests, ...override?.requests },
+        limits: { ...base.limits, ...override?.limits },
+    };
+}
+
+/** Requests above limits are rejected by the API server; say so at the key that caused it. */
+function checkResources(
+    merged: Resources,
+    override: ResourcesOverride | undefined,
+    path: string[],
+    key: (...path: string[]) => string,
+    problems: string[],
+): void {
+    const parsers = { cpu: parseCpu, memory: parseMemory } as const;
+    for (const kind of ["cpu", "memory"] as const) {
+        if (override?.requests?.[kind] === undefined && override?.limits?.[kind] === undefined) {
+            continue;
+        }
+        const request = parsers[kind](merged.requests[kind]) ?? 0;
+        const limit = parsers[kind](merged.limits[kind]) ?? 0;
+        if (request > limit) {
+            const side = override?.requests?.[kind] !== undefined ? "requests" : "limits";
+            problems.push(
+                `${key(...path, side, kind)}: request ${merged.requests[kind]} exceeds limit ${merged.limits[kind]}; a request must be at most its limit`,
+            );
+        }
+    }
+}
