@@ -41,10 +41,18 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
         return { resources: mocks.resources, outputs };
     } catch (error) {
         await pulumi.runtime.disconnect();
-        if (mocks.resources.length > 0 && error instanceof Error) {
-            error.message += ` (after ${mocks.resources.length} resources were declared)`;
-        }
-        throw error;
+        throw new ProgramFailure(error, mocks.resources);
+    }
+}
+
+/** The program threw; `declared` says what it had registered by then (nothing, for bad config). */
+export class ProgramFailure extends Error {
+    constructor(
+        readonly cause: unknown,
+        readonly declared: readonly RecordedResource[],
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "ProgramFailure";
     }
 }
 

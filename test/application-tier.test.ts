@@ -1,0 +1,219 @@
+/** The manual's facts, checked against what the dev and prod stacks declare with their real config. */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { parseCpu, parseMemory } from "../lib/quantity";
+import { MANUAL_HPA, MANUAL_RESOURCES, MANUAL_SERVICES, MANUAL_START_ORDER, REFERENCE_IMAGE, REFERENCE_SERVICES } from "./sources";
+import { declare, envOf, find, ofKind, workload, type Declared } from "./support";
+
+/** Services that hold state they do not replicate (reference-system.md, "Single instances"). */
+const SINGLETONS = ["service-discovery", "cloud-config"];
+
+function stackFile(stack: string): Record<string, unknown> {
+    const file = path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`);
+    return (parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
+}
+
+for (const stack of ["dev", "prod"]) {
+    describe(`${stack} stack: application tier`, () => {
+        let declared: Declared;
+        before(async () => {
+            declared = await declare({ stack });
+        });
+
+        it("puts everything in the stack's namespace, which it creates with Pod Security labels", () => {
+            const namespace = stackFile(stack)["ecommerce:namespace"];
+            assert.equal(namespace, stack);
+            const ns = find(declared.objects, "Namespace", stack);
+            assert.equal((ns.metadata.labels as Record<string, string>)["pod-security.kubernetes.io/enforce"], "restricted");
+            for (const o of declared.objects.filter((x) => x.kind !== "Namespace")) {
+                assert.equal(o.metadata.namespace, namespace, `${o.kind} ${o.metadata.name}`);
+            }
+            assert.equal(declared.outputs.namespace, namespace);
+        });
+
+        it("declares a Deployment and a ClusterIP Service under each of the manual's ten names, on the manual's port", () => {
+            assert.equal(MANUAL_SERVICES.length, 10);
+            assert.equal(ofKind(declared.objects, "Deployment").length, MANUAL_SERVICES.length);
+            for (const { name, port } of MANUAL_SERVICES) {
+                const container = workload(find(declared.objects, "Deployment", name)).template.spec.containers[0]!;
+                assert.equal(container.name, name);
+                assert.deepEqual(container.ports?.map((p) => p.containerPort), [port], name);
+                assert.equal(envOf(container).SERVER_PORT, String(port), `${name} SERVER_PORT`);
+                const service = find(declared.objects, "Service", name).spec as { type: string; ports: { port: number }[] };
+                assert.equal(service.type, "ClusterIP");
+                assert.deepEqual(service.ports.map((p) => p.port), [port], name);
+            }
+        });
+
+        it("runs the public images, pinned", () => {
+            for (const { name } of MANUAL_SERVICES) {
+                const container = workload(find(declared.objects, "Deployment", name)).template.spec.containers[0]!;
+                assert.equal(container.image, `docker.io/${REFERENCE_IMAGE.owner}/${name}-ecommerce-boot:${REFERENCE_IMAGE.tag}`);
+            }
+        });
+
+        it("probes each service on its real health path, context path included", () => {
+            for (const { name, contextPath } of REFERENCE_SERVICES) {
+                const c = workload(find(declared.objects, "Deployment", name)).template.spec.containers[0]!;
+                assert.equal(c.startupProbe?.httpGet?.path, `${contextPath}/actuator/health/liveness`, name);
+                assert.equal(c.livenessProbe?.httpGet?.path, `${contextPath}/actuator/health/liveness`, name);
+                assert.equal(c.readinessProbe?.httpGet?.path, `${contextPath}/actuator/health/readiness`, name);
+                // Spring Boot needs up to 240 s to start: the startup probe must allow at least that.
+                const startup = c.startupProbe!;
+                assert.ok(startup.failureThreshold! * startup.periodSeconds! >= 240, `${name} startup window`);
+                assert.equal(c.startupProbe?.httpGet?.port, c.ports?.[0]?.name);
+            }
+        });
+
+        it("gives every container the stack's requests and limits", () => {
+            const expected =
+                stack === "prod"
+                    ? MANUAL_RESOURCES
+                    : (stackFile(stack)["ecommerce:resources"] as typeof MANUAL_RESOURCES);
+            for (const deployment of ofKind(declared.objects, "Deployment")) {
+                const resources = workload(deployment).template.spec.containers[0]!.resources!;
+                assert.equal(parseCpu(resources.requests!.cpu!), parseCpu(expected.requests.cpu), deployment.metadata.name);
+                assert.equal(parseMemory(resources.requests!.memory!), parseMemory(expected.requests.memory));
+                assert.equal(parseCpu(resources.limits!.cpu!), parseCpu(expected.limits.cpu));
+                assert.equal(parseMemory(resources.limits!.memory!), parseMemory(expected.limits.memory));
+            }
+        });
+
+        it("autoscales every service but the singletons, and lets the HPA own the replica count", () => {
+            const expected =
+                stack === "prod"
+                    ? { min: MANUAL_HPA.min, max: MANUAL_HPA.max, cpu: MANUAL_HPA.cpu }
+                    : (() => {
+                          const a = stackFile(stack)["ecommerce:autoscaling"] as { minReplicas: number; maxReplicas: number };
+                          return { min: a.minReplicas, max: a.maxReplicas, cpu: MANUAL_HPA.cpu };
+                      })();
+            for (const { name } of MANUAL_SERVICES) {
+                const deployment = workload(find(declared.objects, "Deployment", name));
+                const hpa = declared.objects.find((o) => o.kind === "HorizontalPodAutoscaler" && o.metadata.name === name);
+                if (SINGLETONS.includes(name)) {
+                    assert.equal(hpa, undefined, `${name} must not autoscale`);
+                    assert.equal(deployment.replicas, 1, `${name} runs one replica`);
+                    continue;
+                }
+                assert.ok(hpa, `${name} has an HPA`);
+                assert.equal(hpa.apiVersion, "autoscaling/v2");
+                assert.equal(deployment.replicas, undefined, `${name} Deployment must not set replicas under an HPA`);
+                const spec = hpa.spec as {
+                    scaleTargetRef: { kind: string; name: string };
+                    minReplicas: number;
+                    maxReplicas: number;
+                    metrics: { resource: { name: string; target: { averageUtilization: number } } }[];
+                };
+                assert.deepEqual(spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name });
+                assert.deepEqual([spec.minReplicas, spec.maxReplicas], [expected.min, expected.max], name);
+                assert.equal(spec.metrics[0]!.resource.name, "cpu");
+                assert.equal(spec.metrics[0]!.resource.target.averageUtilization, expected.cpu);
+            }
+        });
+
+        it("protects multi-pod services with a PodDisruptionBudget, and only those", () => {
+            for (const hpa of ofKind(declared.objects, "HorizontalPodAutoscaler")) {
+                const min = (hpa.spec as { minReplicas: number }).minReplicas;
+                const pdb = declared.objects.find((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === hpa.metadata.name);
+                assert.equal(pdb !== undefined, min > 1, `${hpa.metadata.name} (min ${min})`);
+            }
+            for (const name of SINGLETONS) {
+                assert.ok(!declared.objects.some((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === name));
+            }
+        });
+
+        it("holds each service until what it needs is healthy, in the manual's start order", () => {
+            const [first, second, third] = MANUAL_START_ORDER;
+            assert.deepEqual([first, second, third], ["cloud-config", "service-discovery", "api-gateway"]);
+            const waitsFor = (name: string): string[] =>
+                (workload(find(declared.objects, "Deployment", name)).template.spec.initContainers ?? []).map((c) => {
+                    const url = /http:\/\/([a-z-]+):(\d+)([^\s;]*)/.exec(c.command!.join(" "))!;
+                    const target = REFERENCE_SERVICES.find((s) => s.name === url[1])!;
+                    // The gate polls the dependency's own Service port and health path.
+                    assert.equal(Number(url[2]), target.port);
+                    assert.equal(url[3], `${target.contextPath}/actuator/health`);
+                    return url[1]!;
+                });
+            assert.deepEqual(waitsFor(first!), []);
+            assert.deepEqual(waitsFor(second!), [first]);
+            assert.deepEqual(waitsFor(third!).sort(), [first, second].sort());
+            for (const { name } of MANUAL_SERVICES.filter((s) => !MANUAL_START_ORDER.includes(s.name))) {
+                const gates = waitsFor(name);
+                assert.ok(gates.includes(first!) && gates.includes(second!), `${name} waits for config and discovery`);
+            }
+        });
+
+        it("wires config server, Eureka (both forms, by IP) and Zipkin to addresses that exist", () => {
+            const services = new Map(
+                ofKind(declared.objects, "Service").map((s) => [s.metadata.name, (s.spec as { ports: { port: number }[] }).ports[0]!.port]),
+            );
+            const resolves = (url: string, what: string) => {
+                const m = /^(?:optional:configserver:)?http:\/\/([a-z-]+):(\d+)/.exec(url);
+                assert.ok(m, `${what}: ${url}`);
+                assert.equal(services.get(m[1]!), Number(m[2]), `${what} points at Service ${m[1]}:${m[2]}`);
+            };
+            for (const { name } of MANUAL_SERVICES) {
+                const env = envOf(workload(find(declared.objects, "Deployment", name)).template.spec.containers[0]!);
+                if (name !== "cloud-config") {
+                    assert.match(env.SPRING_CONFIG_IMPORT!, /^optional:configserver:/);
+                    resolves(env.SPRING_CONFIG_IMPORT!, `${name} config import`);
+                    assert.equal(env.SPRING_CONFIG_IMPORT!.split(":").slice(-2)[0], "//cloud-config");
+                }
+                resolves(env.EUREKA_CLIENT_SERVICE_URL_DEFAULTZONE!, `${name} eureka`);
+                assert.equal(env.EUREKA_CLIENT_SERVICE_URL_DEFAULTZONE, env.EUREKA_CLIENT_SERVICEURL_MYZONE);
+                assert.equal(env.EUREKA_CLIENT_AVAILABILITYZONES_DEFAULT, "myzone");
+                assert.equal(env.EUREKA_CLIENT_REGION, "default");
+                assert.equal(env.EUREKA_INSTANCE_PREFER_IP_ADDRESS, "true");
+                assert.match(env.EUREKA_CLIENT_SERVICE_URL_DEFAULTZONE!, /^http:\/\/service-discovery:8761\/eureka$/);
+                assert.equal(env.SPRING_ZIPKIN_BASE_URL, "http://zipkin:9411/");
+                assert.equal(env.SPRING_PROFILES_ACTIVE, "dev");
+            }
+        });
+
+        it("runs every container unprivileged and non-root", () => {
+            for (const deployment of ofKind(declared.objects, "Deployment")) {
+                const pod = workload(deployment).template.spec;
+                assert.equal(pod.securityContext?.runAsNonRoot, true);
+                assert.equal(pod.automountServiceAccountToken, false);
+                for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+                    assert.equal(c.securityContext?.allowPrivilegeEscalation, false, `${deployment.metadata.name}/${c.name}`);
+                    assert.deepEqual((c.securityContext?.capabilities as { drop: string[] }).drop, ["ALL"]);
+                    assert.ok(c.resources?.limits?.memory, `${c.name} has a memory limit`);
+                }
+            }
+        });
+
+        it("labels everything with the standard app.kubernetes.io labels", () => {
+            for (const o of declared.objects.filter((x) => x.kind !== "Namespace")) {
+                const labels = o.metadata.labels as Record<string, string>;
+                assert.equal(labels["app.kubernetes.io/part-of"], "ecommerce", o.metadata.name);
+                assert.equal(labels["app.kubernetes.io/managed-by"], "pulumi");
+                assert.equal(labels["app.kubernetes.io/instance"], stack);
+                assert.ok(labels["app.kubernetes.io/name"]);
+            }
+        });
+
+        it("reaches the API Gateway, and only it, through an Ingress of the configured class and host", () => {
+            const ingresses = ofKind(declared.objects, "Ingress");
+            assert.equal(ingresses.length, 1);
+            const spec = ingresses[0]!.spec as {
+                ingressClassName: string;
+                rules: { host?: string; http: { paths: { backend: { service: { name: string; port: { number: number } } } }[] } }[];
+            };
+            assert.equal(spec.ingressClassName, "nginx");
+            assert.equal(spec.rules[0]!.host, stackFile(stack)["ecommerce:ingressHost"]);
+            const backend = spec.rules[0]!.http.paths[0]!.backend.service;
+            assert.deepEqual(backend, { name: "api-gateway", port: { number: MANUAL_SERVICES.find((s) => s.name === "api-gateway")!.port } });
+            assert.equal(declared.outputs.gatewayUrl, `http://${stackFile(stack)["ecommerce:ingressHost"]}`);
+        });
+
+        it("exports each service's in-cluster URL", () => {
+            const urls = declared.outputs.serviceUrls as Record<string, string>;
+            for (const { name, port } of MANUAL_SERVICES) {
+                assert.equal(urls[name], `http://${name}:${port}`);
+            }
+        });
+    });
+}

@@ -1,0 +1,68 @@
+/** Helpers shared by the stack tests: run a stack offline and look at what it declared. */
+import { kubernetesObjects, type KubeObject } from "../offline/manifests";
+import { runProgram, type RunOptions, type RunResult } from "../offline/run";
+
+export interface Declared extends RunResult {
+    readonly objects: readonly KubeObject[];
+}
+
+export async function declare(options: RunOptions): Promise<Declared> {
+    const result = await runProgram(options);
+    return { ...result, objects: kubernetesObjects(result.resources) };
+}
+
+export function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
+    const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+    if (!found) {
+        throw new Error(`no ${kind} named ${name} among ${objects.length} objects`);
+    }
+    return found;
+}
+
+export function ofKind(objects: readonly KubeObject[], kind: string): KubeObject[] {
+    return objects.filter((o) => o.kind === kind);
+}
+
+/** Typed views of the fields the tests read. */
+export interface ContainerView {
+    name: string;
+    image: string;
+    ports?: { name?: string; containerPort: number }[];
+    env?: { name: string; value?: string }[];
+    resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+    startupProbe?: ProbeView;
+    livenessProbe?: ProbeView;
+    readinessProbe?: ProbeView;
+    command?: string[];
+    securityContext?: Record<string, unknown>;
+}
+
+export interface ProbeView {
+    httpGet?: { path: string; port: string | number };
+    failureThreshold?: number;
+    periodSeconds?: number;
+}
+
+export interface PodTemplateView {
+    metadata: { labels: Record<string, string> };
+    spec: {
+        containers: ContainerView[];
+        initContainers?: ContainerView[];
+        securityContext?: Record<string, unknown>;
+        automountServiceAccountToken?: boolean;
+    };
+}
+
+export interface WorkloadView {
+    replicas?: number;
+    selector: { matchLabels: Record<string, string> };
+    template: PodTemplateView;
+}
+
+export function workload(o: KubeObject): WorkloadView {
+    return o.spec as WorkloadView;
+}
+
+export function envOf(container: ContainerView): Record<string, string> {
+    return Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? ""]));
+}
