@@ -102,10 +102,11 @@ export const serviceOverride = strict({
 });
 
 export const servicesOverride = z.partialRecord(z.enum(SERVICE_NAMES), serviceOverride, {
-    error: (issue) =>
-        issue.code === "invalid_key"
-            ? `unknown service; allowed: ${SERVICE_NAMES.join(", ")}`
-            : undefined,
+    error: (issue) => {
+        // zod reports a key outside the enum as unrecognized (a partial record is checked like an object).
+        const code: string = issue.code;
+        return code === "unrecognized_keys" || code === "invalid_key" ? `unknown service; allowed: ${SERVICE_NAMES.join(", ")}` : undefined;
+    },
 });
 
 /** Config values reach the program as strings; structured ones as JSON. */

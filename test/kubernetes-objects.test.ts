@@ -1,0 +1,161 @@
+/**
+ * Every object each stack declares is valid against the Kubernetes OpenAPI schema (checked
+ * by kubernetes-models, independent of the Pulumi SDK's types), plus what a schema
+ * cannot see: names, port names, and references between objects.
+ */
+import { strict as assert } from "assert";
+import { objectId, type KubeObject } from "../offline/manifests";
+import { stackNames } from "../offline/stack-config";
+import { declare, ofKind, workload, type Declared } from "./support";
+
+interface Validatable {
+    validate(): void;
+}
+type ModelClass = new (data: unknown) => Validatable;
+
+function modelFor(o: KubeObject): ModelClass {
+    // kubernetes-models lays out one module per group/version: "v1", "apps/v1", "networking.k8s.io/v1".
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const group = require(`kubernetes-models/${o.apiVersion}`) as Record<string, ModelClass | undefined>;
+    const model = group[o.kind];
+    if (!model) {
+        throw new Error(`kubernetes-models has no ${o.apiVersion} ${o.kind}`);
+    }
+    return model;
+}
+
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+    return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+const stacks = stackNames().filter((s) => s === "dev" || s === "prod");
+
+describe("declared Kubernetes objects", () => {
+    it("covers the dev and prod stacks", () => {
+        assert.deepEqual(stacks, ["dev", "prod"]);
+    });
+
+    for (const stack of stacks) {
+        describe(`${stack} stack`, () => {
+            let declared: Declared;
+            before(async () => {
+                declared = await declare({ stack });
+            });
+
+            it("validates every object against the Kubernetes OpenAPI schema", () => {
+                assert.ok(ofKind(declared.objects, "Deployment").length >= 10 && ofKind(declared.objects, "Service").length >= 10);
+                for (const o of declared.objects) {
+                    const Model = modelFor(o);
+                    assert.doesNotThrow(() => new Model(o).validate(), `${objectId(o)}`);
+                }
+            });
+
+            it("uses DNS-1123 names, and no two objects share kind, namespace and name", () => {
+                const seen = new Set<string>();
+                for (const o of declared.objects) {
+                    const pattern = o.kind === "Service" || o.kind === "Namespace" ? DNS_1123_LABEL : DNS_1123_SUBDOMAIN;
+                    assert.match(o.metadata.name, pattern, objectId(o));
+                    assert.ok(o.metadata.name.length <= (pattern === DNS_1123_LABEL ? 63 : 253));
+                    assert.ok(!seen.has(objectId(o)), `duplicate ${objectId(o)}`);
+                    seen.add(objectId(o));
+                }
+            });
+
+            it("names ports validly: at most 15 characters, IANA service-name syntax", () => {
+                for (const d of ofKind(declared.objects, "Deployment")) {
+                    const pod = workload(d).template.spec;
+                    for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+                        assert.match(c.name, DNS_1123_LABEL);
+                        for (const p of c.ports ?? []) {
+                            assert.ok(p.name && p.name.length <= 15 && IANA_SVC_NAME.test(p.name), `${d.metadata.name} port ${p.name}`);
+                        }
+                    }
+                }
+                for (const s of ofKind(declared.objects, "Service")) {
+                    for (const p of (s.spec as { ports: { name?: string }[] }).ports) {
+                        assert.ok(p.name && p.name.length <= 15 && IANA_SVC_NAME.test(p.name), `${s.metadata.name} port ${p.name}`);
+                    }
+                }
+            });
+
+            it("selects each Deployment's own pods and only its own", () => {
+                const deployments = ofKind(declared.objects, "Deployment");
+                for (const d of deployments) {
+                    const { selector, template } = workload(d);
+                    assert.ok(matches(selector.matchLabels, template.metadata.labels), `${d.metadata.name} selector`);
+                    const others = deployments.filter((x) => x !== d && matches(selector.matchLabels, workload(x).template.metadata.labels));
+                    assert.deepEqual(others.map((x) => x.metadata.name), [], `${d.metadata.name} selector also matches`);
+                }
+            });
+
+            it("points every Service at a pod template with a matching label set and a container port", () => {
+                for (const s of ofKind(declared.objects, "Service")) {
+                    const spec = s.spec as { selector: Record<string, string>; ports: { targetPort: string | number }[] };
+                    const targets = ofKind(declared.objects, "Deployment").filter((d) => matches(spec.selector, workload(d).template.metadata.labels));
+                    assert.equal(targets.length, 1, `Service ${s.metadata.name} selects ${targets.length} Deployments`);
+                    const ports = workload(targets[0]!).template.spec.containers.flatMap((c) => c.ports ?? []);
+                    for (const { targetPort } of spec.ports) {
+                        assert.ok(
+                            ports.some((p) => p.name === targetPort || p.containerPort === targetPort),
+                            `Service ${s.metadata.name} targetPort ${targetPort} is not a container port`,
+                        );
+                    }
+                }
+            });
+
+            it("aims every HPA and PodDisruptionBudget at an existing Deployment", () => {
+                const deployments = ofKind(declared.objects, "Deployment");
+                for (const hpa of ofKind(declared.objects, "HorizontalPodAutoscaler")) {
+                    const ref = (hpa.spec as { scaleTargetRef: { kind: string; name: string } }).scaleTargetRef;
+                    assert.equal(ref.kind, "Deployment");
+                    assert.ok(deployments.some((d) => d.metadata.name === ref.name), `HPA ${hpa.metadata.name} -> ${ref.name}`);
+                }
+                for (const pdb of ofKind(declared.objects, "PodDisruptionBudget")) {
+                    const selector = (pdb.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+                    const hits = deployments.filter((d) => matches(selector, workload(d).template.metadata.labels));
+                    assert.equal(hits.length, 1, `PDB ${pdb.metadata.name}`);
+                }
+            });
+
+            it("routes every Ingress backend to a declared Service port", () => {
+                for (const ing of ofKind(declared.objects, "Ingress")) {
+                    const rules = (ing.spec as { rules: { http: { paths: { backend: { service: { name: string; port: { number: number } } } }[] } }[] }).rules;
+                    for (const path of rules.flatMap((r) => r.http.paths)) {
+                        const svc = ofKind(declared.objects, "Service").find((s) => s.metadata.name === path.backend.service.name);
+                        assert.ok(svc, `Ingress backend ${path.backend.service.name}`);
+                        assert.ok((svc.spec as { ports: { port: number }[] }).ports.some((p) => p.port === path.backend.service.port.number));
+                    }
+                }
+            });
+        });
+    }
+});
+
+describe("scaling by config", () => {
+    it("changing one service's maxReplicas changes exactly that HPA", async () => {
+        const before = await declare({ stack: "prod" });
+        const after = await declare({ stack: "prod", config: { services: { "order-service": { autoscaling: { maxReplicas: 6 } } } } });
+        const changed = diff(before.objects, after.objects);
+        assert.deepEqual(changed, ["HorizontalPodAutoscaler/prod/order-service"]);
+        const hpa = after.objects.find((o) => objectId(o) === changed[0])!;
+        assert.equal((hpa.spec as { maxReplicas: number }).maxReplicas, 6);
+    });
+
+    it("changing one service's resources changes exactly that Deployment", async () => {
+        const before = await declare({ stack: "dev" });
+        const after = await declare({ stack: "dev", config: { services: { "user-service": { resources: { limits: { memory: "1Gi" } } } } } });
+        assert.deepEqual(diff(before.objects, after.objects), ["Deployment/dev/user-service"]);
+    });
+});
+
+function diff(a: readonly KubeObject[], b: readonly KubeObject[]): string[] {
+    const index = (objects: readonly KubeObject[]) => new Map(objects.map((o) => [objectId(o), JSON.stringify(o)]));
+    const before = index(a);
+    const after = index(b);
+    const ids = new Set([...before.keys(), ...after.keys()]);
+    return [...ids].filter((id) => before.get(id) !== after.get(id)).sort();
+}
