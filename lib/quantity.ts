@@ -42,5 +42,6 @@ export function formatMemory(bytes: number): string {
 }
 
 export function formatCpu(cores: number): string {
-    return Number.isInteger(cores) ? `${cores}` : `${Math.round(cores * 1000)}m`;
+    const milli = Math.round(cores * 1000);
+    return milli % 1000 === 0 ? `${milli / 1000}` : `${milli}m`;
 }

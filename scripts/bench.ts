@@ -1,0 +1,51 @@
+/**
+ * npm run bench [-- --runs N]
+ *
+ * For each stack: how many resources the program declares, the median time to evaluate the
+ * whole program offline over N runs, and the CPU and memory its pods request at minimum and
+ * maximum replicas.
+ */
+import { capacity } from "../offline/capacity";
+import { kubernetesObjects } from "../offline/manifests";
+import { parseArgs } from "../offline/args";
+import { runProgram } from "../offline/run";
+import { stackNames } from "../offline/stack-config";
+import { formatCpu, formatMemory } from "../lib/quantity";
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function main(): Promise<void> {
+    const args = parseArgs(process.argv.slice(2), ["runs"]);
+    const runs = Number(args.runs ?? 7);
+    if (!Number.isInteger(runs) || runs < 1) {
+        throw new Error("--runs must be a whole number of at least 1");
+    }
+    // One warm-up run, so module loading is not counted as program evaluation.
+    await runProgram({ stack: stackNames()[0]! });
+    for (const stack of stackNames()) {
+        const times: number[] = [];
+        let result = await runProgram({ stack });
+        for (let i = 0; i < runs; i++) {
+            const start = process.hrtime.bigint();
+            result = await runProgram({ stack });
+            times.push(Number(process.hrtime.bigint() - start) / 1e6);
+        }
+        const objects = kubernetesObjects(result.resources);
+        const low = capacity(objects, "min");
+        const high = capacity(objects, "max");
+        console.log(`stack ${stack}`);
+        console.log(`  resources declared:      ${result.resources.length} (${objects.length} Kubernetes objects)`);
+        console.log(`  evaluation, median of ${runs}: ${median(times).toFixed(1)} ms`);
+        console.log(`  requests at min replicas: ${formatCpu(low.cpu)} CPU, ${formatMemory(low.memory)} memory, ${low.pods} pods`);
+        console.log(`  requests at max replicas: ${formatCpu(high.cpu)} CPU, ${formatMemory(high.memory)} memory, ${high.pods} pods`);
+    }
+}
+
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+});

@@ -1,0 +1,68 @@
+/**
+ * npm run render -- --stack <dev|prod> --out <dir>
+ *
+ * Evaluates the real program offline (no Pulumi CLI, no cluster) with the stack's config
+ * file and writes every Kubernetes object it declares as YAML, one file each, named so that
+ * `kubectl apply -f <dir>` creates them in a valid order (namespace first). Secrets go to
+ * <dir>/secrets/ with their keys but no values: `kubectl apply -f <dir>` does not descend
+ * into it, so the cluster keeps its own Secrets.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { kubernetesObjects, type KubeObject } from "../offline/manifests";
+import { parseArgs } from "../offline/args";
+import { ProgramFailure, runProgram } from "../offline/run";
+import { stackNames } from "../offline/stack-config";
+
+export async function render(stack: string, out: string): Promise<string[]> {
+    const { resources } = await runProgram({ stack });
+    const objects = kubernetesObjects(resources);
+    clearPreviousRender(out);
+    const written: string[] = [];
+    objects.forEach((o, i) => {
+        const dir = o.kind === "Secret" ? path.join(out, "secrets") : out;
+        fs.mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, fileName(o, i));
+        fs.writeFileSync(file, stringify(o, { sortMapEntries: false }));
+        written.push(file);
+    });
+    return written;
+}
+
+const RENDERED = /^\d{3}-[a-z]+-[a-z0-9.-]+\.yaml$/;
+
+/** Removes what an earlier render wrote there, and nothing else: --out may be a folder with other files. */
+function clearPreviousRender(out: string): void {
+    for (const dir of [out, path.join(out, "secrets")]) {
+        if (fs.existsSync(dir)) {
+            for (const f of fs.readdirSync(dir).filter((name) => RENDERED.test(name))) {
+                fs.rmSync(path.join(dir, f));
+            }
+        }
+    }
+    fs.mkdirSync(out, { recursive: true });
+}
+
+function fileName(o: KubeObject, index: number): string {
+    return `${String(index).padStart(3, "0")}-${o.kind.toLowerCase()}-${o.metadata.name}.yaml`;
+}
+
+async function main(): Promise<void> {
+    const args = parseArgs(process.argv.slice(2), ["stack", "out"]);
+    const stacks = stackNames();
+    if (!args.stack || !stacks.includes(args.stack)) {
+        throw new Error(`--stack is required, one of: ${stacks.join(", ")}`);
+    }
+    const out = path.resolve(args.out ?? path.join("rendered", args.stack));
+    const files = await render(args.stack, out);
+    console.log(`rendered ${files.length} objects of stack ${args.stack} to ${out}`);
+}
+
+if (require.main === module) {
+    main().catch((error: unknown) => {
+        const cause = error instanceof ProgramFailure ? error.cause : error;
+        console.error(cause instanceof Error ? cause.message : String(cause));
+        process.exit(1);
+    });
+}

@@ -1,0 +1,75 @@
+/** `npm run render`: the command a reviewer reads and an operator can `kubectl apply -f` (manual 9.1). */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { kubernetesObjects, objectId, redactSecretData, REDACTED, withoutSecrets, type KubeObject } from "../offline/manifests";
+import { runProgram } from "../offline/run";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function renderCli(...args: string[]) {
+    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/render.ts", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+    });
+}
+
+describe("render command", () => {
+    let out: string;
+    beforeEach(() => {
+        out = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
+    });
+    afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+    it("writes every object the stack declares as YAML, namespace first, and nothing else", async () => {
+        fs.writeFileSync(path.join(out, "notes.txt"), "an operator's own file");
+        const result = renderCli("--stack", "prod", "--out", out);
+        assert.equal(result.status, 0, result.stderr);
+        const files = fs.readdirSync(out).filter((f) => f.endsWith(".yaml")).sort();
+        const rendered = files.map((f) => parse(fs.readFileSync(path.join(out, f), "utf8")) as KubeObject);
+        const declared = kubernetesObjects((await runProgram({ stack: "prod" })).resources);
+        assert.deepEqual(rendered.map(objectId).sort(), declared.map(objectId).sort());
+        assert.equal(rendered[0]!.kind, "Namespace");
+        assert.ok(fs.existsSync(path.join(out, "notes.txt")), "render must not delete files it did not write");
+    });
+
+    it("exits non-zero with the config error, writing nothing", () => {
+        const stackFile = path.join(ROOT, "Pulumi.rendertest.yaml");
+        fs.writeFileSync(stackFile, "config:\n  ecommerce:namespace: rendertest\n  ecommerce:imageTag: latest\n");
+        try {
+            const result = renderCli("--stack", "rendertest", "--out", out);
+            assert.notEqual(result.status, 0);
+            assert.match(result.stderr, /ecommerce:imageTag: must not be "latest"/);
+            assert.deepEqual(fs.readdirSync(out), []);
+        } finally {
+            fs.rmSync(stackFile);
+        }
+    });
+
+    it("rejects an unknown stack, listing the stacks there are", () => {
+        const result = renderCli("--stack", "staging", "--out", out);
+        assert.notEqual(result.status, 0);
+        assert.match(result.stderr, /--stack is required, one of: dev, prod/);
+    });
+});
+
+describe("secret redaction", () => {
+    const marked = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+
+    it("keeps a Secret's keys and withholds its values", () => {
+        const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "db" }, stringData: { password: "hunter2", user: "app" } };
+        const redacted = redactSecretData(secret);
+        assert.deepEqual(Object.keys(redacted.stringData as object), ["password", "user"]);
+        assert.ok(!JSON.stringify(redacted).includes("hunter2"));
+    });
+
+    it("withholds values Pulumi marks secret anywhere in an object", () => {
+        const object = { spec: { env: [{ name: "TOKEN", value: marked("s3cr3t") }] } };
+        const cleaned = withoutSecrets(object) as { spec: { env: { value: string }[] } };
+        assert.equal(cleaned.spec.env[0]!.value, REDACTED);
+        assert.ok(!JSON.stringify(cleaned).includes("s3cr3t"));
+    });
+});
