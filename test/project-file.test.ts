@@ -1,0 +1,54 @@
+/** Pulumi.yaml declares exactly the keys the program reads, and the README documents each of them. */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { stackConfig } from "../stacks/schema";
+
+const ROOT = path.resolve(__dirname, "..");
+const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    runtime: { name: string };
+    config: Record<string, { type?: string; default?: unknown; description?: string }>;
+};
+const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+const programKeys = Object.keys(stackConfig.shape).sort();
+
+describe("project file and README", () => {
+    it("declares every key the program validates, and no other", () => {
+        assert.deepEqual(Object.keys(project.config).sort(), programKeys);
+    });
+
+    it("gives every key a description, and a default unless each stack must choose it", () => {
+        for (const [key, declaration] of Object.entries(project.config)) {
+            assert.ok(declaration.description && declaration.description.length > 20, `${key} description`);
+            if (key !== "namespace") {
+                assert.notEqual(declaration.default, undefined, `${key} default`);
+            }
+        }
+    });
+
+    it("types every scalar key, so the CLI checks it before the program runs", () => {
+        for (const [key, declaration] of Object.entries(project.config)) {
+            const structured = typeof declaration.default === "object" && declaration.default !== null;
+            // Pulumi.yaml has no object type: structured keys stay untyped and are checked by the program.
+            assert.equal(declaration.type === undefined, structured, key);
+        }
+    });
+
+    it("documents every key with its default in the README's configuration table", () => {
+        for (const [key, declaration] of Object.entries(project.config)) {
+            const row = readme.split("\n").find((line) => line.startsWith(`| \`${key}\` |`));
+            assert.ok(row, `README has no row for ${key}`);
+            const shown = declaration.default === undefined ? "(required)" : JSON.stringify(declaration.default);
+            const expected = typeof declaration.default === "string" ? declaration.default || '""' : shown;
+            assert.ok(row.includes(`\`${expected}\``) || (expected === "(required)" && row.includes(expected)), `${key} default ${expected} in: ${row}`);
+        }
+    });
+
+    it("documents each stack file in the README", () => {
+        for (const file of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
+            assert.ok(readme.includes(file), `README does not mention ${file}`);
+        }
+    });
+});
