@@ -29,14 +29,16 @@ export function restrictedContainerSecurity(): k8s.types.input.core.v1.SecurityC
 }
 
 /**
- * One init container per dependency, each polling the dependency's health endpoint
+ * One init container per dependency, each polling the dependency's readiness endpoint
  * until it answers 2xx. Pods are all created at once (so `pulumi up` is not serialised)
  * and each starts its JVM as soon as what it needs is healthy: the manual's start order.
  */
 export function waitForDependencies(deps: readonly ServiceName[], image: string): Container[] {
     return deps.map((dep) => {
         const target = serviceSpec(dep);
-        const url = `http://${target.name}:${target.port}${actuatorPath(target, "health")}`;
+        // The readiness group, not the aggregate health: a DOWN indicator further along (the config
+        // server's Git backend, a circuit breaker) must not hold every dependant forever.
+        const url = `http://${target.name}:${target.port}${actuatorPath(target, "readiness")}`;
         return {
             name: `wait-for-${dep}`,
             image,

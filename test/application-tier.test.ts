@@ -131,9 +131,9 @@ for (const stack of ["dev", "prod"]) {
                 (workload(find(declared.objects, "Deployment", name)).template.spec.initContainers ?? []).map((c) => {
                     const url = /http:\/\/([a-z-]+):(\d+)([^\s;]*)/.exec(c.command!.join(" "))!;
                     const target = REFERENCE_SERVICES.find((s) => s.name === url[1])!;
-                    // The gate polls the dependency's own Service port and health path.
+                    // The gate polls the dependency's own Service port and readiness path.
                     assert.equal(Number(url[2]), target.port);
-                    assert.equal(url[3], `${target.contextPath}/actuator/health`);
+                    assert.equal(url[3], `${target.contextPath}/actuator/health/readiness`);
                     return url[1]!;
                 });
             assert.deepEqual(waitsFor(first!), []);
