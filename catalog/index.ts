@@ -52,6 +52,8 @@ export interface ServiceSpec {
     readonly calls: readonly ServiceName[];
     readonly scaling: Scaling;
     readonly tier: Tier;
+    /** Its own PostgreSQL database and login role (one per business service). */
+    readonly database?: string;
 }
 
 const BUSINESS_START: readonly ServiceName[] = ["cloud-config", "service-discovery"];
@@ -171,6 +173,7 @@ function business(
         calls: [...BUSINESS_START, ...peers],
         scaling: "horizontal",
         tier: "business",
+        database: name.replace(/-/g, "_"),
     };
 }
 
@@ -192,6 +195,28 @@ export const ACTUATOR = {
 
 /** Names other components use to reach the platform services. */
 export const TRACING = { name: "zipkin", port: 9411 } as const;
+
+/**
+ * The manual's PostgreSQL: `kubectl get pods | grep postgres`, `nc -zv postgres-service 5432`,
+ * `psql -U postgres`, `pg_dumpall -U postgres` (sections 5.1, 6.3, 9.2).
+ */
+export const POSTGRES = {
+    name: "postgres",
+    serviceName: "postgres-service",
+    port: 5432,
+    superuser: "postgres",
+} as const;
+
+/**
+ * The public images carry only the H2 and MySQL drivers (reference-system.md, "Databases"):
+ * with these, the PostgreSQL datasource cannot work.
+ */
+export const PUBLIC_IMAGE_PREFIX = "docker.io/selimhorri/";
+
+/** Business services and the database each owns. */
+export function databaseOwners(): readonly (ServiceSpec & { readonly database: string })[] {
+    return SERVICES.filter((s): s is ServiceSpec & { database: string } => s.database !== undefined);
+}
 
 export function serviceSpec(name: ServiceName): ServiceSpec {
     const spec = SERVICES.find((s) => s.name === name);

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Full backup of the PostgreSQL cluster with pg_dumpall (manual 6.3), compressed and
+# time-stamped, then pruning to the newest BACKUP_RETENTION files.
+#
+# A dump that fails, or that is not complete (pg_dumpall ends every complete dump with a
+# "dump complete" line), exits non-zero and leaves every earlier backup in place: pruning
+# runs only after a good dump has been moved into place.
+#
+# Environment: BACKUP_DIR (where backups live), BACKUP_RETENTION (how many to keep),
+# and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD for the server.
+set -eu
+
+: "${BACKUP_DIR:?BACKUP_DIR must name the backup directory}"
+: "${BACKUP_RETENTION:?BACKUP_RETENTION must be the number of backups to keep}"
+case "$BACKUP_RETENTION" in
+'' | *[!0-9]* | 0) echo "BACKUP_RETENTION must be a whole number of at least 1, got '$BACKUP_RETENTION'" >&2; exit 2 ;;
+esac
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+final="$BACKUP_DIR/full_backup_$stamp.sql.gz"
+partial="$BACKUP_DIR/.full_backup_$stamp.sql.gz.partial"
+status="$BACKUP_DIR/.full_backup_$stamp.status"
+trap 'rm -f "$partial" "$status"' EXIT
+
+mkdir -p "$BACKUP_DIR"
+echo "backing up ${PGHOST:-local socket} to $final"
+
+# POSIX sh has no pipefail: record pg_dumpall's own exit status beside the pipe.
+{
+    rc=0
+    pg_dumpall --clean --if-exists || rc=$?
+    echo "$rc" >"$status"
+} | gzip -c >"$partial"
+dump_status=$(cat "$status" 2>/dev/null || echo "unknown")
+if [ "$dump_status" != 0 ]; then
+    echo "pg_dumpall failed (exit $dump_status); earlier backups are untouched" >&2
+    exit 1
+fi
+if ! gzip -t "$partial" || ! gzip -dc "$partial" | tail -n 5 | grep -q "PostgreSQL database cluster dump complete"; then
+    echo "the dump is empty or incomplete; earlier backups are untouched" >&2
+    exit 1
+fi
+mv "$partial" "$final"
+echo "wrote $final ($(wc -c <"$final") bytes)"
+
+# Newest first by name (the stamp sorts by time); keep BACKUP_RETENTION, delete the rest.
+ls -1 "$BACKUP_DIR" | grep -E '^full_backup_[0-9]{8}T[0-9]{6}Z\.sql\.gz$' | sort -r |
+    tail -n +"$((BACKUP_RETENTION + 1))" | while read -r old; do
+    echo "pruning $old"
+    rm -f "$BACKUP_DIR/$old"
+done

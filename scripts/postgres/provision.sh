@@ -1,0 +1,43 @@
+#!/bin/sh
+# Creates, or brings up to date, one login role and one database per business service.
+# Idempotent: run on every change; a role that exists gets its password (re)set, so a
+# rotated password takes effect here.
+#
+# Environment: APP_DATABASES ("user_service product_service ..."), for each database a
+# variable <DATABASE>_PASSWORD (upper case, e.g. USER_SERVICE_PASSWORD), and libpq's PGHOST,
+# PGPORT, PGUSER, PGPASSWORD for the superuser. WAIT_SECONDS bounds the wait for the server.
+set -eu
+
+: "${APP_DATABASES:?APP_DATABASES must list the databases to provision}"
+wait_seconds="${WAIT_SECONDS:-300}"
+
+waited=0
+until pg_isready -q; do
+    if [ "$waited" -ge "$wait_seconds" ]; then
+        echo "PostgreSQL at ${PGHOST:-local socket} not ready after ${wait_seconds}s" >&2
+        exit 1
+    fi
+    sleep 2
+    waited=$((waited + 2))
+done
+
+for db in $APP_DATABASES; do
+    case "$db" in
+    *[!a-z0-9_]* | '') echo "invalid database name '$db'" >&2; exit 2 ;;
+    esac
+    var=$(echo "${db}_PASSWORD" | tr '[:lower:]' '[:upper:]')
+    eval "password=\${$var:-}"
+    if [ -z "$password" ]; then
+        echo "$var is empty: no password for $db" >&2
+        exit 2
+    fi
+    psql -X -q -v ON_ERROR_STOP=1 -d postgres -v role="$db" -v password="$password" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'role')
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
+ALTER ROLE :"role" WITH LOGIN PASSWORD :'password';
+SELECT format('CREATE DATABASE %I OWNER %I', :'role', :'role')
+WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'role') \gexec
+REVOKE ALL ON DATABASE :"role" FROM PUBLIC;
+SQL
+    echo "provisioned database and role $db"
+done

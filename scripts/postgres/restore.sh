@@ -1,0 +1,37 @@
+#!/bin/sh
+# Restores a backup written by backup.sh into the PostgreSQL cluster (manual 9.2).
+# The dump drops and recreates each database, so writers must be stopped first
+# (scale the services to zero); the roles it creates already exist and are kept.
+#
+# Environment: RESTORE_FILE (a file name in BACKUP_DIR, or an absolute path), BACKUP_DIR,
+# and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD for the server.
+set -eu
+
+: "${RESTORE_FILE:?RESTORE_FILE must name the backup to restore}"
+case "$RESTORE_FILE" in
+/*) file="$RESTORE_FILE" ;;
+*) file="${BACKUP_DIR:?BACKUP_DIR must name the backup directory}/$RESTORE_FILE" ;;
+esac
+if [ ! -f "$file" ]; then
+    echo "no backup at $file; backups there:" >&2
+    ls -1 "$(dirname "$file")" >&2 || true
+    exit 1
+fi
+if ! gzip -t "$file"; then
+    echo "$file is not a readable gzip file" >&2
+    exit 1
+fi
+
+echo "restoring $file into ${PGHOST:-local socket}"
+# The dump drops and re-creates every role, including the one we are connected as; those
+# two statements fail harmlessly, so stopping on errors would stop the restore. Any other
+# error fails the run.
+me="${PGUSER:-postgres}"
+errors=$(gzip -dc "$file" | psql -X -q -d postgres -v ON_ERROR_STOP=0 2>&1 >/dev/null |
+    grep 'ERROR:' | grep -v -e "role \"$me\" already exists" -e "current user cannot be dropped" || true)
+if [ -n "$errors" ]; then
+    echo "restore finished with errors:" >&2
+    echo "$errors" >&2
+    exit 1
+fi
+echo "restored $file"

@@ -1,0 +1,165 @@
+/**
+ * The backup, restore and provisioning scripts that run in the cluster, run here against a
+ * real PostgreSQL server. Skipped only where PostgreSQL is not installed and CI is not set;
+ * .ci/run installs it, and under CI a missing server fails the run.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { databaseOwners } from "../../catalog";
+import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
+
+const SCRIPTS = path.resolve(__dirname, "..", "..", "scripts", "postgres");
+const DATABASES = databaseOwners().map((s) => s.database);
+
+function sh(script: string, env: NodeJS.ProcessEnv) {
+    return spawnSync("sh", [path.join(SCRIPTS, script)], { env: { ...process.env, ...env }, encoding: "utf8" });
+}
+
+function psql(server: PgServer, db: string, sql: string, user = "postgres", password = server.password): string {
+    const result = spawnSync("psql", ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql], {
+        env: { ...process.env, ...server.env, PGUSER: user, PGPASSWORD: password },
+        encoding: "utf8",
+    });
+    if (result.status !== 0) {
+        throw new Error(`psql ${db}: ${result.stderr}`);
+    }
+    return result.stdout.trim();
+}
+
+const passwordOf = (db: string) => `pw-${db}-0123456789`;
+const passwordEnv = Object.fromEntries(DATABASES.map((db) => [`${db.toUpperCase()}_PASSWORD`, passwordOf(db)]));
+
+/** Row count and an order-independent checksum of every table in a database. */
+function fingerprint(server: PgServer, db: string): Record<string, string> {
+    const tables = psql(server, db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").split("\n").filter(Boolean);
+    return Object.fromEntries(
+        tables.map((t) => [
+            t,
+            psql(server, db, `SELECT count(*) || ':' || coalesce(md5(string_agg(md5(x::text), '' ORDER BY md5(x::text))), '-') FROM ${t} x`),
+        ]),
+    );
+}
+
+const bin = postgresBinDir();
+
+describe("PostgreSQL scripts against a real server", function () {
+    let server: PgServer;
+    let backups: string;
+
+    before(async function () {
+        if (!bin) {
+            if (process.env.CI) {
+                throw new Error("PostgreSQL is not installed; .ci/run must apt-get install postgresql");
+            }
+            console.log("    (PostgreSQL not installed: apt-get install postgresql to run these)");
+            this.skip();
+        }
+        server = await startPostgres(bin);
+    });
+    after(() => server?.stop());
+    beforeEach(() => {
+        backups = fs.mkdtempSync(path.join(os.tmpdir(), "backups-"));
+    });
+    afterEach(() => fs.rmSync(backups, { recursive: true, force: true }));
+
+    it("provisions one role and database per business service, idempotently", () => {
+        assert.equal(DATABASES.length, 6);
+        const env = { ...server.env, APP_DATABASES: DATABASES.join(" "), ...passwordEnv };
+        for (let i = 0; i < 2; i++) {
+            const result = sh("provision.sh", env);
+            assert.equal(result.status, 0, result.stderr);
+        }
+        for (const db of DATABASES) {
+            // Each service logs in with its own role and owns its own database.
+            assert.equal(psql(server, db, "SELECT current_user", db, passwordOf(db)), db);
+            assert.equal(psql(server, db, `SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${db}'`), db);
+        }
+        // A rotated password takes effect on the next run.
+        const rotated = { ...env, USER_SERVICE_PASSWORD: "rotated-password-42" };
+        assert.equal(sh("provision.sh", rotated).status, 0);
+        assert.equal(psql(server, "user_service", "SELECT 1", "user_service", "rotated-password-42"), "1");
+        assert.equal(sh("provision.sh", env).status, 0);
+    });
+
+    it("refuses to provision without a password", () => {
+        const result = sh("provision.sh", { ...server.env, APP_DATABASES: "user_service" });
+        assert.notEqual(result.status, 0);
+        assert.match(result.stderr, /USER_SERVICE_PASSWORD is empty/);
+    });
+
+    it("backs up every database, and restores them after they are dropped, row for row", () => {
+        assert.equal(sh("provision.sh", { ...server.env, APP_DATABASES: DATABASES.join(" "), ...passwordEnv }).status, 0);
+        DATABASES.forEach((db, i) => {
+            const sql = [
+                "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, price numeric(10,2), created timestamptz DEFAULT now())",
+                `INSERT INTO items (name, price) SELECT '${db} item ' || g, g * 1.5 FROM generate_series(1, ${50 + i * 7}) g`,
+                "CREATE TABLE events (id bigserial PRIMARY KEY, payload jsonb)",
+                `INSERT INTO events (payload) SELECT jsonb_build_object('n', g, 'db', '${db}') FROM generate_series(1, ${20 + i}) g`,
+            ].join("; ");
+            psql(server, db, sql, db, passwordOf(db));
+        });
+        const before = Object.fromEntries(DATABASES.map((db) => [db, fingerprint(server, db)]));
+        assert.equal(Object.keys(before.user_service!).length, 2);
+
+        const backup = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "3" });
+        assert.equal(backup.status, 0, backup.stderr);
+        const files = fs.readdirSync(backups);
+        assert.equal(files.length, 1);
+        assert.match(files[0]!, /^full_backup_\d{8}T\d{6}Z\.sql\.gz$/);
+
+        for (const db of DATABASES) {
+            psql(server, "postgres", `DROP DATABASE ${db}`);
+        }
+        assert.equal(psql(server, "postgres", `SELECT count(*) FROM pg_database WHERE datname LIKE '%_service'`), "0");
+
+        const restore = sh("restore.sh", { ...server.env, BACKUP_DIR: backups, RESTORE_FILE: files[0] });
+        assert.equal(restore.status, 0, restore.stderr);
+        const after = Object.fromEntries(DATABASES.map((db) => [db, fingerprint(server, db)]));
+        assert.deepEqual(after, before);
+        // The services' roles still log in with their passwords after the restore.
+        assert.equal(psql(server, "order_service", "SELECT count(*) FROM items", "order_service", passwordOf("order_service")), String(50 + 2 * 7));
+    });
+
+    it("fails against an unreachable server and keeps the existing backups", () => {
+        const old = ["full_backup_20250101T020000Z.sql.gz", "full_backup_20250102T020000Z.sql.gz"];
+        for (const f of old) {
+            fs.writeFileSync(path.join(backups, f), "an earlier good backup");
+        }
+        const result = sh("backup.sh", { ...server.env, PGPORT: "1", BACKUP_DIR: backups, BACKUP_RETENTION: "1" });
+        assert.notEqual(result.status, 0);
+        assert.match(result.stderr, /pg_dumpall failed/);
+        assert.deepEqual(fs.readdirSync(backups).sort(), old, "no backup deleted, no partial file left");
+    });
+
+    it("keeps exactly the N newest backups", () => {
+        const old = ["20250101T020000Z", "20250102T020000Z", "20250103T020000Z", "20250104T020000Z"].map((s) => `full_backup_${s}.sql.gz`);
+        for (const f of old) {
+            fs.writeFileSync(path.join(backups, f), "x");
+        }
+        fs.writeFileSync(path.join(backups, "notes.txt"), "not a backup");
+        const result = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "3" });
+        assert.equal(result.status, 0, result.stderr);
+        const kept = fs.readdirSync(backups).filter((f) => f.startsWith("full_backup_")).sort();
+        assert.equal(kept.length, 3);
+        assert.deepEqual(kept.slice(0, 2), old.slice(2), "the two newest old ones survive");
+        assert.match(kept[2]!, /^full_backup_2\d{7}T/);
+        assert.ok(fs.existsSync(path.join(backups, "notes.txt")), "pruning touches only backups");
+    });
+
+    it("rejects a retention of zero before dumping", () => {
+        const result = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "0" });
+        assert.equal(result.status, 2);
+        assert.deepEqual(fs.readdirSync(backups), []);
+    });
+
+    it("refuses to restore a file that is not there, listing what is", () => {
+        fs.writeFileSync(path.join(backups, "full_backup_20250101T020000Z.sql.gz"), "x");
+        const result = sh("restore.sh", { ...server.env, BACKUP_DIR: backups, RESTORE_FILE: "full_backup_20990101T000000Z.sql.gz" });
+        assert.notEqual(result.status, 0);
+        assert.match(result.stderr, /no backup at .*full_backup_20990101T000000Z\.sql\.gz/);
+        assert.match(result.stderr, /full_backup_20250101T020000Z\.sql\.gz/);
+    });
+});

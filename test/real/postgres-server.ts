@@ -1,0 +1,75 @@
+/**
+ * A throwaway PostgreSQL server on loopback for the backup/restore tests, from the
+ * distribution's binaries. initdb refuses to run as root, so as root (CI) the server runs as
+ * the `postgres` system user. Clients connect over TCP with a password, as in the cluster.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+
+export interface PgServer {
+    readonly port: number;
+    readonly password: string;
+    /** libpq environment for the superuser. */
+    readonly env: NodeJS.ProcessEnv;
+    readonly dir: string;
+    stop(): void;
+}
+
+/** Directory holding initdb and pg_ctl, or undefined when PostgreSQL is not installed. */
+export function postgresBinDir(): string | undefined {
+    const root = "/usr/lib/postgresql";
+    if (!fs.existsSync(root)) {
+        return undefined;
+    }
+    const versions = fs
+        .readdirSync(root)
+        .filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb")))
+        .sort((a, b) => Number(b) - Number(a));
+    return versions.length > 0 ? path.join(root, versions[0]!, "bin") : undefined;
+}
+
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+export async function startPostgres(bin: string): Promise<PgServer> {
+    const asRoot = process.getuid?.() === 0;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pg-test-"));
+    const data = path.join(dir, "data");
+    const password = "test-superuser-password";
+    fs.writeFileSync(path.join(dir, "pwfile"), password);
+    if (asRoot) {
+        fs.chmodSync(dir, 0o755);
+        execFileSync("chown", ["-R", "postgres:postgres", dir]);
+    }
+    const run = (cmd: string, args: string[]) => {
+        const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
+        const result = spawnSync(file, argv, { encoding: "utf8" });
+        if (result.status !== 0) {
+            throw new Error(`${cmd} failed: ${result.stderr || result.stdout}`);
+        }
+    };
+    run("initdb", ["-D", data, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${path.join(dir, "pwfile")}`, "-E", "UTF8"]);
+    const port = await freePort();
+    run("pg_ctl", ["-D", data, "-w", "-l", path.join(dir, "log"), "-o", `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`, "start"]);
+    return {
+        port,
+        password,
+        dir,
+        env: { PGHOST: "127.0.0.1", PGPORT: String(port), PGUSER: "postgres", PGPASSWORD: password },
+        stop: () => {
+            run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+            fs.rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
