@@ -4,5 +4,6 @@ import { defineStack } from "./stacks/program";
 const outputs = defineStack();
 
 export const namespace = outputs.namespace;
+export const database = outputs.database;
 export const gatewayUrl = outputs.gatewayUrl;
 export const serviceUrls = outputs.serviceUrls;

@@ -1,13 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICES, type ServiceName } from "../catalog";
 import type { Settings } from "../stacks/settings";
+import { datasourceWiring } from "./datasource";
 import { GatewayIngress } from "./gateway-ingress";
 import { standardLabels } from "./labels";
 import { Microservice } from "./microservice";
+import type { DatabaseEndpoint } from "./postgres";
 
 export interface ApplicationTierArgs {
     readonly namespace: pulumi.Input<string>;
     readonly settings: Settings;
+    /** The database, when services keep their data in PostgreSQL (datasource `postgres`). */
+    readonly database?: DatabaseEndpoint;
 }
 
 /** The ten services of the manual, one Microservice each, and the Ingress to the gateway. */
@@ -21,6 +25,7 @@ export class ApplicationTier extends pulumi.ComponentResource {
         const { settings } = args;
         const services = {} as Record<ServiceName, Microservice>;
         for (const spec of SERVICES) {
+            const datasource = args.database ? datasourceWiring(spec, args.database) : undefined;
             services[spec.name] = new Microservice(
                 spec.name,
                 {
@@ -32,6 +37,8 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     waitImage: settings.waitImage,
                     skipAwait: settings.skipAwait,
                     rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds,
+                    extraEnv: datasource?.env,
+                    extraGates: datasource?.gates,
                 },
                 { parent: this },
             );

@@ -9,6 +9,8 @@ export interface EnvironmentArgs {
     readonly podSecurity: "privileged" | "baseline" | "restricted";
     /** kubeconfig context; undefined uses the current one. */
     readonly kubeContext?: string;
+    /** Refuse `pulumi destroy` and replacement of the namespace (production data lives in it). */
+    readonly protect: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export class Environment extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, provider: this.provider },
+            { parent: this, provider: this.provider, protect: args.protect },
         );
         // Read from the Namespace, so whatever is placed in it waits for it to exist.
         this.namespace = namespace.metadata.name;

@@ -4,7 +4,7 @@ import { serviceUrl } from "../catalog";
 import { formatMemory, parseMemory } from "../lib/quantity";
 import type { ServiceSettings } from "../stacks/settings";
 import { selectorLabels, standardLabels } from "./labels";
-import { restrictedContainerSecurity, restrictedPodSecurity, springProbes, waitForDependencies } from "./pod";
+import { restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "./pod";
 import { springEnvironment, type SpringPlatform } from "./spring-env";
 
 export interface MicroserviceArgs extends SpringPlatform {
@@ -17,6 +17,21 @@ export interface MicroserviceArgs extends SpringPlatform {
     readonly skipAwait: boolean;
     /** How long `pulumi up` waits for a rollout, start-up gates included. */
     readonly rolloutTimeoutSeconds: number;
+    /** Wiring beyond the Spring platform's, such as the datasource and its secret. */
+    readonly extraEnv?: readonly EnvVar[];
+    /** What must be reachable besides the catalog's start-order dependencies. */
+    readonly extraGates?: readonly Gate[];
+}
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** Later entries replace earlier ones of the same name, so config overrides always win. */
+export function mergeEnv(base: readonly EnvVar[], overrides: Readonly<Record<string, string>>): EnvVar[] {
+    const merged = new Map<pulumi.Input<string>, EnvVar>(base.map((e) => [e.name, e]));
+    for (const [name, value] of Object.entries(overrides)) {
+        merged.set(name, { name, value });
+    }
+    return [...merged.values()];
 }
 
 const PORT_NAME = "http";
@@ -43,7 +58,8 @@ export class Microservice extends pulumi.ComponentResource {
             version: args.service.image.split(":").pop(),
         });
         const metadata = { name: spec.name, namespace: args.namespace, labels };
-        const env = { ...springEnvironment(spec, args), ...args.service.env };
+        const wiring = Object.entries(springEnvironment(spec, args)).map(([envName, value]) => ({ name: envName, value }));
+        const env = mergeEnv([...wiring, ...(args.extraEnv ?? [])], args.service.env);
         const memoryLimit = parseMemory(args.service.resources.limits.memory) ?? 0;
 
         this.deployment = new k8s.apps.v1.Deployment(
@@ -67,13 +83,13 @@ export class Microservice extends pulumi.ComponentResource {
                         spec: {
                             automountServiceAccountToken: false,
                             securityContext: restrictedPodSecurity(),
-                            initContainers: waitForDependencies(spec.startsAfter, args.waitImage),
+                            initContainers: waitFor([...spec.startsAfter.map(serviceGate), ...(args.extraGates ?? [])], args.waitImage),
                             containers: [
                                 {
                                     name: spec.name,
                                     image: args.service.image,
                                     ports: [{ name: PORT_NAME, containerPort: spec.port, protocol: "TCP" }],
-                                    env: Object.entries(env).map(([envName, value]) => ({ name: envName, value })),
+                                    env,
                                     resources: args.service.resources,
                                     ...springProbes(spec, PORT_NAME),
                                     securityContext: restrictedContainerSecurity(),

@@ -28,29 +28,41 @@ export function restrictedContainerSecurity(): k8s.types.input.core.v1.SecurityC
     };
 }
 
+/** Something a pod must be able to reach before its main container starts. */
+export interface Gate {
+    readonly name: string;
+    /** Shell test that succeeds once the target is ready. */
+    readonly check: string;
+    readonly describe: string;
+}
+
+/** Ready when the service's readiness endpoint answers 2xx. */
+export function serviceGate(dep: ServiceName): Gate {
+    const target = serviceSpec(dep);
+    // The readiness group, not the aggregate health: a DOWN indicator further along (the config
+    // server's Git backend, a circuit breaker) must not hold every dependant forever.
+    const url = `http://${target.name}:${target.port}${actuatorPath(target, "readiness")}`;
+    return { name: dep, check: `wget -q -T 3 -O /dev/null ${url}`, describe: url };
+}
+
+/** Ready when the port accepts TCP connections. */
+export function tcpGate(name: string, host: string, port: number): Gate {
+    return { name, check: `nc -z -w 3 ${host} ${port}`, describe: `${host}:${port}` };
+}
+
 /**
- * One init container per dependency, each polling the dependency's readiness endpoint
- * until it answers 2xx. Pods are all created at once (so `pulumi up` is not serialised)
- * and each starts its JVM as soon as what it needs is healthy: the manual's start order.
+ * One init container per gate, each polling until its target is ready. Pods are all
+ * created at once (so `pulumi up` is not serialised) and each starts its JVM as soon as
+ * what it needs is ready: the manual's start order.
  */
-export function waitForDependencies(deps: readonly ServiceName[], image: string): Container[] {
-    return deps.map((dep) => {
-        const target = serviceSpec(dep);
-        // The readiness group, not the aggregate health: a DOWN indicator further along (the config
-        // server's Git backend, a circuit breaker) must not hold every dependant forever.
-        const url = `http://${target.name}:${target.port}${actuatorPath(target, "readiness")}`;
-        return {
-            name: `wait-for-${dep}`,
-            image,
-            command: [
-                "sh",
-                "-c",
-                `until wget -q -T 3 -O /dev/null ${url}; do echo "waiting for ${dep} (${url})"; sleep 5; done`,
-            ],
-            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
-            securityContext: restrictedContainerSecurity(),
-        };
-    });
+export function waitFor(gates: readonly Gate[], image: string): Container[] {
+    return gates.map((gate) => ({
+        name: `wait-for-${gate.name}`,
+        image,
+        command: ["sh", "-c", `until ${gate.check}; do echo "waiting for ${gate.name} (${gate.describe})"; sleep 5; done`],
+        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+        securityContext: restrictedContainerSecurity(),
+    }));
 }
 
 const PROBE_TIMING = { periodSeconds: 10, timeoutSeconds: 3 } as const;

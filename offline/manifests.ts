@@ -45,7 +45,7 @@ export function isKubernetesObject(resource: RecordedResource): boolean {
 export function kubernetesObjects(resources: readonly RecordedResource[]): KubeObject[] {
     return resources
         .filter(isKubernetesObject)
-        .map((r) => redactSecretData(withoutSecrets(r.inputs) as KubeObject))
+        .map((r) => withoutSecrets(redactSecretData(r.inputs as KubeObject)) as KubeObject)
         .sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
 }
 
@@ -70,12 +70,17 @@ export function redactSecretData(object: KubeObject): KubeObject {
     }
     const redacted: Record<string, unknown> = { ...object };
     for (const field of ["data", "stringData"]) {
-        const values = object[field];
+        // The SDK marks the whole map secret; its keys are what a reader needs to see.
+        const values = unwrapSecret(object[field]);
         if (typeof values === "object" && values !== null) {
             redacted[field] = Object.fromEntries(Object.keys(values).map((k) => [k, REDACTED]));
         }
     }
     return redacted as KubeObject;
+}
+
+function unwrapSecret(value: unknown): unknown {
+    return typeof value === "object" && value !== null && SECRET_SIG in value ? (value as { value?: unknown }).value : value;
 }
 
 function kindRank(kind: string): number {

@@ -9,14 +9,59 @@ export interface RecordedResource {
     readonly name: string;
     readonly inputs: Record<string, unknown>;
     readonly provider?: string;
+    /** Resource options the engine would enforce, which Pulumi's Mocks API does not pass on. */
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getProtect?(): boolean;
+    getRetainondelete?(): boolean;
+}
+
+interface MonitorLike {
+    registerResource(req: RegisterRequest, callback: unknown): unknown;
+}
+
+export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+
+/** The value the mocks give a RandomPassword of that name. */
+export function mockPassword(name: string): string {
+    return `mock-password-${name}-Zq7`;
 }
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
+    private readonly options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
+
+    /**
+     * Installs the mocks and taps the mock monitor for the options the Mocks API drops
+     * (protect, retainOnDelete), so tests can check what `pulumi destroy` would refuse.
+     */
+    async install(project: string, stack: string): Promise<void> {
+        await pulumi.runtime.setMocks(this, project, stack, false);
+        const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) => {
+            this.options.set(`${req.getType()}::${req.getName()}`, {
+                protect: req.getProtect?.() ?? false,
+                retainOnDelete: req.getRetainondelete?.() ?? false,
+            });
+            return register(req, callback);
+        };
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-        return { id: `${args.name}-id`, state: { ...args.inputs } };
+        const options = this.options.get(`${args.type}::${args.name}`) ?? { protect: false, retainOnDelete: false };
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, ...options });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === RANDOM_PASSWORD) {
+            // What the provider would generate; recognisable, so tests can look for leaks of it.
+            state.result = mockPassword(args.name);
+        }
+        return { id: `${args.name}-id`, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

@@ -31,7 +31,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
 
     pulumi.runtime.setAllConfig(config);
     const mocks = new RecordingMocks();
-    await pulumi.runtime.setMocks(mocks, project, options.stack, false);
+    await mocks.install(project, options.stack);
     // Imported after the mocks are in place, as Pulumi requires.
     const { defineStack } = await import("../stacks/program");
     try {

@@ -5,11 +5,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ApplicationTier } from "../components/application-tier";
 import { Environment } from "../components/environment";
+import { Postgres } from "../components/postgres";
+import { PostgresBackup } from "../components/postgres-backup";
 import type { ServiceName } from "../catalog";
 import { loadSettings, type Settings } from "./settings";
 
 export interface StackOutputs {
     readonly namespace: pulumi.Output<string>;
+    /** Where the database answers inside the cluster (`postgres-service:5432`). */
+    readonly database: pulumi.Output<string>;
     /** External URL of the API Gateway, when the Ingress has a host. */
     readonly gatewayUrl?: pulumi.Output<string>;
     /** In-cluster URL of every service, by the manual's name. */
@@ -35,16 +39,34 @@ export function currentSettings(): Settings {
 }
 
 export function defineStack(settings: Settings = currentSettings()): StackOutputs {
+    for (const warning of settings.warnings) {
+        void pulumi.log.warn(warning);
+    }
     const environment = new Environment(settings.stack, {
         namespace: settings.namespace,
         podSecurity: settings.podSecurity,
         kubeContext: settings.kubeContext,
+        // The database's volume lives in the namespace: deleting it would delete the data.
+        protect: settings.postgres.protect,
     });
     const opts = { provider: environment.provider };
-    const app = new ApplicationTier("application", { namespace: environment.namespace, settings }, opts);
+    const namespace = environment.namespace;
+    const common = { namespace, stack: settings.stack, skipAwait: settings.skipAwait };
+    const postgres = new Postgres(
+        "postgres",
+        { ...common, settings: settings.postgres, rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds },
+        opts,
+    );
+    new PostgresBackup("postgres-backup", { ...common, settings: settings.postgres, server: postgres.statefulSet }, opts);
+    const app = new ApplicationTier(
+        "application",
+        { namespace, settings, database: settings.datasource === "postgres" ? postgres.endpoint : undefined },
+        opts,
+    );
 
     return {
         namespace: environment.namespace,
+        database: pulumi.output(`${postgres.endpoint.host}:${postgres.endpoint.port}`),
         gatewayUrl: app.gatewayUrl,
         serviceUrls: pulumi.all(
             Object.fromEntries(Object.entries(app.services).map(([name, svc]) => [name, svc.url])),

@@ -90,7 +90,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 export const serviceOverride = strict({
     image: imageRef.optional(),
-    replicas: positiveInt("pods").optional(),
+    replicas: z
+        .number({ error: "must be a whole number of pods (0 stops the service)" })
+        .int("must be a whole number of pods (0 stops the service)")
+        .nonnegative("must be 0 or more (0 stops the service)")
+        .optional(),
     autoscaling: strict({ ...autoscalingOverride.shape, enabled: z.boolean().optional() }).optional(),
     resources: resourcesOverride.optional(),
     env: z
@@ -107,6 +111,32 @@ export const servicesOverride = z.partialRecord(z.enum(SERVICE_NAMES), serviceOv
         const code: string = issue.code;
         return code === "unrecognized_keys" || code === "invalid_key" ? `unknown service; allowed: ${SERVICE_NAMES.join(", ")}` : undefined;
     },
+});
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+const cron = z.string().refine(
+    (c) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(c) || (c.trim().split(/\s+/).length === 5 && c.trim().split(/\s+/).every((f) => CRON_FIELD.test(f))),
+    'must be a cron schedule of five fields, e.g. "0 2 * * *" (02:00 every day), or @daily',
+);
+
+const storageClass = z.string().refine((s) => s === "" || DNS_SUBDOMAIN.test(s), "must be empty (the cluster's default) or a StorageClass name");
+
+export const postgresOverride = strict({
+    image: imageRef.optional(),
+    storageSize: memory.optional(),
+    storageClass: storageClass.optional(),
+    resources: resourcesOverride.optional(),
+    backup: strict({
+        schedule: cron.optional(),
+        retention: positiveInt("backups").optional(),
+        storageSize: memory.optional(),
+        storageClass: storageClass.optional(),
+        resources: resourcesOverride.optional(),
+    }).optional(),
+    restoreFrom: z
+        .string()
+        .regex(/^([A-Za-z0-9][A-Za-z0-9._-]*)?$/, "must be the file name of a backup in the backup volume, e.g. full_backup_20250101T020000Z.sql.gz (no directories)")
+        .optional(),
 });
 
 /** Config values reach the program as strings; structured ones as JSON. */
@@ -133,6 +163,8 @@ const integer = (what: string) => z.preprocess((raw) => (typeof raw === "string"
 
 export const stackConfig = strict({
     namespace: dnsLabel,
+    environment: z.enum(["development", "production"]),
+    datasource: z.enum(["embedded", "postgres"]),
     podSecurity: z.enum(["privileged", "baseline", "restricted"]),
     kubeContext: z.string(),
     imageRegistry: z
@@ -145,6 +177,7 @@ export const stackConfig = strict({
     javaToolOptions: z.string(),
     waitImage: imageRef,
     skipAwait: bool,
+    scaleToZero: bool,
     rolloutTimeoutSeconds: integer("seconds"),
     ingressEnabled: bool,
     ingressClassName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be an IngressClass name such as nginx"),
@@ -153,8 +186,10 @@ export const stackConfig = strict({
     autoscaling: fromJson(autoscalingOverride),
     resources: fromJson(resourcesOverride),
     services: fromJson(servicesOverride),
+    postgres: fromJson(postgresOverride),
 });
 
 export type StackConfig = z.output<typeof stackConfig>;
 export type ServiceOverride = z.output<typeof serviceOverride>;
 export type ResourcesOverride = z.output<typeof resourcesOverride>;
+export type PostgresOverride = z.output<typeof postgresOverride>;

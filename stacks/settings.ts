@@ -3,9 +3,10 @@
  * applied here (from the catalog's manual numbers and Pulumi.yaml's declared defaults),
  * so components receive decisions, not optional fields.
  */
-import { MANUAL_AUTOSCALING, MANUAL_RESOURCES, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
+import { MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { ConfigError, configKey, describeIssue } from "./config-error";
+import { POSTGRES_DEFAULTS } from "./defaults";
 import { stackConfig, type ResourcesOverride, type ServiceOverride, type StackConfig } from "./schema";
 
 export interface Resources {
@@ -37,10 +38,41 @@ export interface IngressSettings {
     readonly tlsSecretName?: string;
 }
 
+export interface BackupSettings {
+    readonly schedule: string;
+    readonly retention: number;
+    readonly storageSize: string;
+    readonly storageClass?: string;
+    readonly resources: Resources;
+}
+
+export interface PostgresSettings {
+    readonly image: string;
+    readonly storageSize: string;
+    readonly storageClass?: string;
+    readonly resources: Resources;
+    readonly backup: BackupSettings;
+    /** A backup file to restore with a one-off Job; undefined when none is asked for. */
+    readonly restoreFrom?: string;
+    /** Guard the data and backup volumes against `pulumi destroy` and replacement. */
+    readonly protect: boolean;
+}
+
+export type Environment = "development" | "production";
+
+/** Where the business services keep their data. */
+export type Datasource = "embedded" | "postgres";
+
 export interface Settings {
     readonly project: string;
     readonly stack: string;
     readonly namespace: string;
+    /** production protects data and refuses combinations that development only warns about. */
+    readonly environment: Environment;
+    readonly datasource: Datasource;
+    readonly postgres: PostgresSettings;
+    /** Problems that do not stop a development stack; the program logs them at preview. */
+    readonly warnings: readonly string[];
     readonly podSecurity: "privileged" | "baseline" | "restricted";
     /** kubeconfig context; undefined means the ambient current context. */
     readonly kubeContext?: string;
@@ -99,16 +131,26 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
         services[spec.name] = {
             spec,
             image: override.image ?? `${config.imageRegistry}/${spec.image}:${config.imageTag}`,
-            replicas: replicasFor(spec, override, stackAutoscaling, key(...path), problems),
+            replicas: config.scaleToZero
+                ? { kind: "fixed", count: 0 }
+                : replicasFor(spec, override, stackAutoscaling, key(...path), problems),
             resources,
             env: override.env ?? {},
         };
     }
 
+    const postgres = resolvePostgres(config, key, problems);
+    const warnings: string[] = [];
+    checkDatasource(config, services, key, config.environment === "production" ? problems : warnings);
+
     return {
         project,
         stack,
         namespace: config.namespace,
+        environment: config.environment,
+        datasource: config.datasource,
+        postgres,
+        warnings,
         podSecurity: config.podSecurity,
         kubeContext: config.kubeContext === "" ? undefined : config.kubeContext,
         springProfile: config.springProfile,
@@ -127,6 +169,55 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
     };
 }
 
+function resolvePostgres(config: StackConfig, key: (...path: string[]) => string, problems: string[]): PostgresSettings {
+    const override = config.postgres;
+    const resources = mergeResources(POSTGRES_DEFAULTS.resources, override.resources);
+    checkResources(resources, override.resources, ["postgres", "resources"], key, problems);
+    const backupResources = mergeResources(POSTGRES_DEFAULTS.backup.resources, override.backup?.resources);
+    checkResources(backupResources, override.backup?.resources, ["postgres", "backup", "resources"], key, problems);
+    const backup = { ...POSTGRES_DEFAULTS.backup, ...override.backup };
+    const storageClass = override.storageClass ?? POSTGRES_DEFAULTS.storageClass;
+    return {
+        image: override.image ?? POSTGRES_DEFAULTS.image,
+        storageSize: override.storageSize ?? POSTGRES_DEFAULTS.storageSize,
+        storageClass: storageClass || undefined,
+        resources,
+        backup: {
+            schedule: backup.schedule,
+            retention: backup.retention,
+            storageSize: backup.storageSize,
+            storageClass: backup.storageClass || undefined,
+            resources: backupResources,
+        },
+        restoreFrom: override.restoreFrom || undefined,
+        protect: config.environment === "production",
+    };
+}
+
+/**
+ * The public images carry no PostgreSQL driver: `datasource: postgres` with them gives
+ * services that cannot start. Refused in production, a warning in development.
+ */
+function checkDatasource(
+    config: StackConfig,
+    services: Record<ServiceName, ServiceSettings>,
+    key: (...path: string[]) => string,
+    report: string[],
+): void {
+    if (config.datasource !== "postgres") {
+        return;
+    }
+    const stuck = Object.values(services).filter((s) => s.spec.database && s.image.startsWith(PUBLIC_IMAGE_PREFIX));
+    if (stuck.length > 0) {
+        report.push(
+            `${key("datasource")}: "postgres" needs images built with the PostgreSQL driver and migrations, but ${stuck
+                .map((s) => s.spec.name)
+                .join(", ")} still use the public images (${PUBLIC_IMAGE_PREFIX}...), which carry only H2 and MySQL drivers; ` +
+                `set ${key("imageRegistry")}/${key("imageTag")} or ${key("services")}.<name>.image to your rebuilt images, or use datasource "embedded"`,
+        );
+    }
+}
+
 function replicasFor(
     spec: ServiceSpec,
     override: ServiceOverride,
@@ -138,10 +229,10 @@ function replicasFor(
         if (override.autoscaling !== undefined) {
             problems.push(`${at}.autoscaling: ${spec.name} is a singleton (it does not replicate its state) and cannot autoscale; remove the key`);
         }
-        if (override.replicas !== undefined && override.replicas !== 1) {
-            problems.push(`${at}.replicas: ${spec.name} is a singleton and runs exactly 1 replica; got ${override.replicas}`);
+        if (override.replicas !== undefined && override.replicas > 1) {
+            problems.push(`${at}.replicas: ${spec.name} is a singleton and runs 1 replica (or 0 to stop it); got ${override.replicas}`);
         }
-        return { kind: "fixed", count: 1 };
+        return { kind: "fixed", count: override.replicas ?? 1 };
     }
     const { enabled = true, ...range } = override.autoscaling ?? {};
     const autoscaling = { ...stackAutoscaling, ...range };

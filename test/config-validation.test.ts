@@ -98,7 +98,7 @@ describe("config validation", () => {
         const hpa = await rejection({ stack: "prod", config: { services: { "service-discovery": { autoscaling: { maxReplicas: 3 } } } } });
         assert.match(hpa, /ecommerce:services\.service-discovery\.autoscaling: service-discovery is a singleton/);
         const replicas = await rejection({ stack: "prod", config: { services: { "cloud-config": { replicas: 2 } } } });
-        assert.match(replicas, /ecommerce:services\.cloud-config\.replicas: cloud-config is a singleton and runs exactly 1 replica; got 2/);
+        assert.match(replicas, /ecommerce:services\.cloud-config\.replicas: cloud-config is a singleton and runs 1 replica \(or 0 to stop it\); got 2/);
     });
 
     it("refuses a fixed replica count on an autoscaled service", async () => {

@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { objectId, type KubeObject } from "../offline/manifests";
 import { stackNames } from "../offline/stack-config";
-import { declare, ofKind, workload, type Declared } from "./support";
+import { LONG_RUNNING, declare, ofKind, podTemplate, workload, type Declared } from "./support";
 
 interface Validatable {
     validate(): void;
@@ -65,13 +65,13 @@ describe("declared Kubernetes objects", () => {
                 }
             });
 
-            it("names ports validly: at most 15 characters, IANA service-name syntax", () => {
-                for (const d of ofKind(declared.objects, "Deployment")) {
-                    const pod = workload(d).template.spec;
-                    for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+            it("names containers and ports validly: port names at most 15 characters, IANA service-name syntax", () => {
+                for (const o of declared.objects) {
+                    const pod = podTemplate(o)?.spec;
+                    for (const c of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) {
                         assert.match(c.name, DNS_1123_LABEL);
                         for (const p of c.ports ?? []) {
-                            assert.ok(p.name && p.name.length <= 15 && IANA_SVC_NAME.test(p.name), `${d.metadata.name} port ${p.name}`);
+                            assert.ok(p.name && p.name.length <= 15 && IANA_SVC_NAME.test(p.name), `${objectId(o)} port ${p.name}`);
                         }
                     }
                 }
@@ -82,27 +82,66 @@ describe("declared Kubernetes objects", () => {
                 }
             });
 
-            it("selects each Deployment's own pods and only its own", () => {
-                const deployments = ofKind(declared.objects, "Deployment");
-                for (const d of deployments) {
+            it("selects each workload's own pods and only its own", () => {
+                const workloads = declared.objects.filter((o) => LONG_RUNNING.includes(o.kind));
+                for (const d of workloads) {
                     const { selector, template } = workload(d);
                     assert.ok(matches(selector.matchLabels, template.metadata.labels), `${d.metadata.name} selector`);
-                    const others = deployments.filter((x) => x !== d && matches(selector.matchLabels, workload(x).template.metadata.labels));
-                    assert.deepEqual(others.map((x) => x.metadata.name), [], `${d.metadata.name} selector also matches`);
+                    const others = declared.objects.filter((x) => x !== d && podTemplate(x) && matches(selector.matchLabels, podTemplate(x)!.metadata.labels));
+                    assert.deepEqual(others.map(objectId), [], `${d.metadata.name} selector also matches`);
                 }
             });
 
-            it("points every Service at a pod template with a matching label set and a container port", () => {
+            it("points every Service at exactly one workload's pods, on a container port", () => {
                 for (const s of ofKind(declared.objects, "Service")) {
                     const spec = s.spec as { selector: Record<string, string>; ports: { targetPort: string | number }[] };
-                    const targets = ofKind(declared.objects, "Deployment").filter((d) => matches(spec.selector, workload(d).template.metadata.labels));
-                    assert.equal(targets.length, 1, `Service ${s.metadata.name} selects ${targets.length} Deployments`);
-                    const ports = workload(targets[0]!).template.spec.containers.flatMap((c) => c.ports ?? []);
+                    const targets = declared.objects.filter((o) => podTemplate(o) && matches(spec.selector, podTemplate(o)!.metadata.labels));
+                    assert.deepEqual(targets.map((t) => t.kind).filter((k) => LONG_RUNNING.includes(k)).length, 1, `Service ${s.metadata.name} targets ${targets.map(objectId)}`);
+                    assert.equal(targets.length, 1, `Service ${s.metadata.name} also selects ${targets.map(objectId)}`);
+                    const ports = podTemplate(targets[0]!)!.spec.containers.flatMap((c) => c.ports ?? []);
                     for (const { targetPort } of spec.ports) {
                         assert.ok(
                             ports.some((p) => p.name === targetPort || p.containerPort === targetPort),
                             `Service ${s.metadata.name} targetPort ${targetPort} is not a container port`,
                         );
+                    }
+                }
+            });
+
+            it("runs every pod non-root and unprivileged, every container with requests and a memory limit", () => {
+                for (const o of declared.objects.filter((x) => podTemplate(x))) {
+                    const pod = podTemplate(o)!.spec;
+                    assert.equal(pod.securityContext?.runAsNonRoot, true, objectId(o));
+                    for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+                        const where = `${objectId(o)}/${c.name}`;
+                        assert.equal(c.securityContext?.allowPrivilegeEscalation, false, where);
+                        assert.ok(c.resources?.requests?.cpu && c.resources.requests.memory, `${where} requests`);
+                        assert.ok(c.resources?.limits?.memory, `${where} memory limit`);
+                    }
+                }
+            });
+
+            it("mounts only ConfigMaps, Secrets and claims that the stack declares", () => {
+                const declaredNames = (kind: string) => new Set(ofKind(declared.objects, kind).map((o) => o.metadata.name));
+                const configMaps = declaredNames("ConfigMap");
+                const claims = declaredNames("PersistentVolumeClaim");
+                const secrets = declaredNames("Secret");
+                for (const o of declared.objects.filter((x) => podTemplate(x))) {
+                    const pod = podTemplate(o)!.spec as { volumes?: { configMap?: { name: string }; persistentVolumeClaim?: { claimName: string }; secret?: { secretName: string } }[] };
+                    for (const v of pod.volumes ?? []) {
+                        if (v.configMap) assert.ok(configMaps.has(v.configMap.name), `${objectId(o)} ConfigMap ${v.configMap.name}`);
+                        if (v.persistentVolumeClaim) assert.ok(claims.has(v.persistentVolumeClaim.claimName), `${objectId(o)} claim ${v.persistentVolumeClaim.claimName}`);
+                        if (v.secret) assert.ok(secrets.has(v.secret.secretName), `${objectId(o)} Secret ${v.secret.secretName}`);
+                    }
+                    for (const c of podTemplate(o)!.spec.containers) {
+                        for (const e of (c.env ?? []) as { valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]) {
+                            const ref = e.valueFrom?.secretKeyRef;
+                            if (ref) {
+                                const secret = ofKind(declared.objects, "Secret").find((x) => x.metadata.name === ref.name);
+                                assert.ok(secret, `${objectId(o)} refers to Secret ${ref.name}`);
+                                assert.ok(ref.key in (secret.stringData as object), `${objectId(o)} refers to missing key ${ref.name}/${ref.key}`);
+                            }
+                        }
                     }
                 }
             });
@@ -116,7 +155,7 @@ describe("declared Kubernetes objects", () => {
                 }
                 for (const pdb of ofKind(declared.objects, "PodDisruptionBudget")) {
                     const selector = (pdb.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
-                    const hits = deployments.filter((d) => matches(selector, workload(d).template.metadata.labels));
+                    const hits = declared.objects.filter((d) => LONG_RUNNING.includes(d.kind) && matches(selector, workload(d).template.metadata.labels));
                     assert.equal(hits.length, 1, `PDB ${pdb.metadata.name}`);
                 }
             });

@@ -3,6 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { POSTGRES_DEFAULTS } from "../stacks/defaults";
 import { stackConfig } from "../stacks/schema";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -49,6 +50,24 @@ describe("project file and README", () => {
     it("documents each stack file in the README", () => {
         for (const file of fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
             assert.ok(readme.includes(file), `README does not mention ${file}`);
+        }
+    });
+
+    it("documents every PostgreSQL field with its default", () => {
+        const leaves = (value: object, prefix: string): [string, unknown][] =>
+            Object.entries(value).flatMap(([k, v]) =>
+                typeof v === "object" && v !== null && k !== "resources" ? leaves(v, `${prefix}.${k}`) : [[`${prefix}.${k}`, v] as [string, unknown]],
+            );
+        for (const [field, value] of leaves(POSTGRES_DEFAULTS, "postgres")) {
+            const row = readme.split("\n").find((line) => line.startsWith(`| \`${field}\` |`));
+            assert.ok(row, `README has no row for ${field}`);
+            const shown =
+                typeof value === "object" && value !== null
+                    ? Object.values(value as Record<string, Record<string, string>>).flatMap((pair) => Object.values(pair))
+                    : [value === "" ? '""' : String(value)];
+            for (const part of shown) {
+                assert.ok(row.includes(`\`${part}\``), `${field}: ${part} missing in ${row}`);
+            }
         }
     });
 });

@@ -28,11 +28,20 @@ describe("render command", () => {
         fs.writeFileSync(path.join(out, "notes.txt"), "an operator's own file");
         const result = renderCli("--stack", "prod", "--out", out);
         assert.equal(result.status, 0, result.stderr);
-        const files = fs.readdirSync(out).filter((f) => f.endsWith(".yaml")).sort();
-        const rendered = files.map((f) => parse(fs.readFileSync(path.join(out, f), "utf8")) as KubeObject);
+        const read = (dir: string) =>
+            fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort().map((f) => parse(fs.readFileSync(path.join(dir, f), "utf8")) as KubeObject);
+        const applied = read(out);
+        const secrets = read(path.join(out, "secrets"));
         const declared = kubernetesObjects((await runProgram({ stack: "prod" })).resources);
-        assert.deepEqual(rendered.map(objectId).sort(), declared.map(objectId).sort());
-        assert.equal(rendered[0]!.kind, "Namespace");
+        assert.deepEqual([...applied, ...secrets].map(objectId).sort(), declared.map(objectId).sort());
+        assert.equal(applied[0]!.kind, "Namespace");
+        // Secrets stay out of what `kubectl apply -f <dir>` applies, and carry keys without values.
+        assert.ok(secrets.length > 0 && secrets.every((o) => o.kind === "Secret"));
+        assert.ok(!applied.some((o) => o.kind === "Secret"));
+        for (const secret of secrets) {
+            const values = Object.values(secret.stringData as Record<string, string>);
+            assert.ok(values.length > 0 && values.every((v) => v === REDACTED), objectId(secret));
+        }
         assert.ok(fs.existsSync(path.join(out, "notes.txt")), "render must not delete files it did not write");
     });
 

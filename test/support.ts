@@ -35,6 +35,7 @@ export interface ContainerView {
     readinessProbe?: ProbeView;
     command?: string[];
     securityContext?: Record<string, unknown>;
+    volumeMounts?: { name: string; mountPath: string }[];
 }
 
 export interface ProbeView {
@@ -50,6 +51,8 @@ export interface PodTemplateView {
         initContainers?: ContainerView[];
         securityContext?: Record<string, unknown>;
         automountServiceAccountToken?: boolean;
+        restartPolicy?: string;
+        volumes?: { name: string; persistentVolumeClaim?: { claimName: string }; configMap?: { name: string }; emptyDir?: object }[];
     };
 }
 
@@ -66,3 +69,22 @@ export function workload(o: KubeObject): WorkloadView {
 export function envOf(container: ContainerView): Record<string, string> {
     return Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? ""]));
 }
+
+/** Kinds that carry a pod template, and where it sits. */
+export function podTemplate(o: KubeObject): PodTemplateView | undefined {
+    const spec = o.spec as Record<string, unknown> | undefined;
+    switch (o.kind) {
+        case "Deployment":
+        case "StatefulSet":
+        case "DaemonSet":
+        case "Job":
+            return spec?.template as PodTemplateView;
+        case "CronJob":
+            return ((spec?.jobTemplate as { spec: { template: PodTemplateView } }) ?? undefined)?.spec.template;
+        default:
+            return undefined;
+    }
+}
+
+/** Objects whose pods run for a long time and are selected by Services. */
+export const LONG_RUNNING = ["Deployment", "StatefulSet", "DaemonSet"];

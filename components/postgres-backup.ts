@@ -1,0 +1,112 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { POSTGRES } from "../catalog";
+import type { PostgresSettings } from "../stacks/settings";
+import { standardLabels } from "./labels";
+import { BACKUP_MOUNT, scriptPod, superuserEnv } from "./postgres-pods";
+
+export interface PostgresBackupArgs {
+    readonly namespace: pulumi.Input<string>;
+    readonly stack: string;
+    readonly settings: PostgresSettings;
+    readonly skipAwait: boolean;
+    /** The server; backups and restores run only once it exists. */
+    readonly server: pulumi.Resource;
+}
+
+export const BACKUP_CLAIM = "postgres-backups";
+
+/**
+ * Manual 6.3 and 9.2: a volume of its own for backups, a CronJob that runs `pg_dumpall`
+ * into it on a schedule and prunes to the newest N, and, only while config names a file, a
+ * Job that restores it.
+ */
+export class PostgresBackup extends pulumi.ComponentResource {
+    readonly claim: k8s.core.v1.PersistentVolumeClaim;
+    readonly cronJob: k8s.batch.v1.CronJob;
+    readonly restore?: k8s.batch.v1.Job;
+
+    constructor(name: string, args: PostgresBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:PostgresBackup", name, {}, opts);
+        const { settings } = args;
+        const { backup } = settings;
+        const labels = (objectName: string) => standardLabels({ name: objectName, component: "backup", instance: args.stack });
+        const meta = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels: labels(objectName) });
+        const backupEnv = [...superuserEnv(), { name: "BACKUP_DIR", value: BACKUP_MOUNT }];
+
+        this.claim = new k8s.core.v1.PersistentVolumeClaim(
+            BACKUP_CLAIM,
+            {
+                metadata: {
+                    ...meta(BACKUP_CLAIM),
+                    // Bound on first use by the backup Job, not at creation (WaitForFirstConsumer classes).
+                    annotations: { "pulumi.com/skipAwait": "true" },
+                },
+                spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    ...(backup.storageClass ? { storageClassName: backup.storageClass } : {}),
+                    resources: { requests: { storage: backup.storageSize } },
+                },
+            },
+            { parent: this, protect: settings.protect },
+        );
+
+        const cronName = `${POSTGRES.name}-backup`;
+        this.cronJob = new k8s.batch.v1.CronJob(
+            cronName,
+            {
+                metadata: meta(cronName),
+                spec: {
+                    schedule: backup.schedule,
+                    concurrencyPolicy: "Forbid",
+                    // A run missed by more than this (cluster down, controller busy) is skipped, not stacked.
+                    startingDeadlineSeconds: 600,
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 3,
+                    jobTemplate: {
+                        metadata: { labels: labels(cronName) },
+                        spec: {
+                            backoffLimit: 2,
+                            template: scriptPod({
+                                image: settings.image,
+                                script: "backup.sh",
+                                labels: labels(cronName),
+                                resources: backup.resources,
+                                backupClaim: BACKUP_CLAIM,
+                                env: [...backupEnv, { name: "BACKUP_RETENTION", value: String(backup.retention) }],
+                            }),
+                        },
+                    },
+                },
+            },
+            { parent: this, dependsOn: [this.claim, args.server] },
+        );
+
+        if (settings.restoreFrom) {
+            const restoreName = `${POSTGRES.name}-restore`;
+            this.restore = new k8s.batch.v1.Job(
+                restoreName,
+                {
+                    metadata: {
+                        ...meta(restoreName),
+                        annotations: args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {},
+                    },
+                    spec: {
+                        backoffLimit: 0,
+                        template: scriptPod({
+                            image: settings.image,
+                            script: "restore.sh",
+                            labels: labels(restoreName),
+                            resources: backup.resources,
+                            backupClaim: BACKUP_CLAIM,
+                            restartPolicy: "Never",
+                            env: [...backupEnv, { name: "RESTORE_FILE", value: settings.restoreFrom }],
+                        }),
+                    },
+                },
+                { parent: this, dependsOn: [this.claim, args.server] },
+            );
+        }
+        this.registerOutputs({});
+    }
+}

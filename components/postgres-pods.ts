@@ -1,0 +1,96 @@
+/** What every PostgreSQL pod shares: the image's user, the superuser's libpq environment, the scripts. */
+import type * as k8s from "@pulumi/kubernetes";
+import * as fs from "fs";
+import * as path from "path";
+import { POSTGRES } from "../catalog";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+
+/** The `postgres` user of the official Alpine image; its entrypoint supports running as it directly. */
+export const POSTGRES_UID = 70;
+
+export const CREDENTIALS_SECRET = "postgres-credentials";
+export const SUPERUSER_PASSWORD_KEY = "postgres-password";
+export const SCRIPTS_CONFIGMAP = "postgres-scripts";
+export const SCRIPTS_MOUNT = "/scripts";
+export const BACKUP_MOUNT = "/backups";
+
+/** Key in the credentials Secret that holds a service's database password. */
+export function passwordKey(service: string): string {
+    return `${service}-password`;
+}
+
+export function secretEnv(name: string, key: string): EnvVar {
+    return { name, valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key } } };
+}
+
+/** libpq's environment for connecting to the server as the superuser. */
+export function superuserEnv(): EnvVar[] {
+    return [
+        { name: "PGHOST", value: POSTGRES.serviceName },
+        { name: "PGPORT", value: String(POSTGRES.port) },
+        { name: "PGUSER", value: POSTGRES.superuser },
+        secretEnv("PGPASSWORD", SUPERUSER_PASSWORD_KEY),
+    ];
+}
+
+/** The scripts in scripts/postgres/, as ConfigMap data: the same files the tests run. */
+export function scriptFiles(): Record<string, string> {
+    const dir = path.resolve(__dirname, "..", "scripts", "postgres");
+    return Object.fromEntries(
+        fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".sh"))
+            .sort()
+            .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+    );
+}
+
+export interface ScriptPodArgs {
+    readonly image: string;
+    readonly script: string;
+    readonly env: readonly EnvVar[];
+    readonly resources: k8s.types.input.core.v1.ResourceRequirements;
+    /** PVC to mount at BACKUP_MOUNT. */
+    readonly backupClaim?: string;
+    readonly labels: Record<string, string>;
+    /** OnFailure retries in place (backups); Never leaves a failed run for inspection (restores). */
+    readonly restartPolicy?: "OnFailure" | "Never";
+}
+
+/** Pod template that runs one of the scripts with the server's own client tools. */
+export function scriptPod(args: ScriptPodArgs): k8s.types.input.core.v1.PodTemplateSpec {
+    const volumes: k8s.types.input.core.v1.Volume[] = [
+        { name: "scripts", configMap: { name: SCRIPTS_CONFIGMAP, defaultMode: 0o555 } },
+        { name: "tmp", emptyDir: {} },
+    ];
+    const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+        { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
+        { name: "tmp", mountPath: "/tmp" },
+    ];
+    if (args.backupClaim) {
+        volumes.push({ name: "backups", persistentVolumeClaim: { claimName: args.backupClaim } });
+        mounts.push({ name: "backups", mountPath: BACKUP_MOUNT });
+    }
+    return {
+        metadata: { labels: args.labels },
+        spec: {
+            restartPolicy: args.restartPolicy ?? "OnFailure",
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurity(POSTGRES_UID),
+            containers: [
+                {
+                    name: args.script.replace(/\.sh$/, ""),
+                    image: args.image,
+                    command: ["sh", `${SCRIPTS_MOUNT}/${args.script}`],
+                    env: [...args.env],
+                    resources: args.resources,
+                    securityContext: restrictedContainerSecurity(),
+                    volumeMounts: mounts,
+                },
+            ],
+            volumes,
+        },
+    };
+}
