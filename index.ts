@@ -7,3 +7,5 @@ export const namespace = outputs.namespace;
 export const database = outputs.database;
 export const gatewayUrl = outputs.gatewayUrl;
 export const serviceUrls = outputs.serviceUrls;
+export const tools = outputs.tools;
+export const grafanaAdminPassword = outputs.grafanaAdminPassword;

@@ -193,9 +193,6 @@ export const ACTUATOR = {
     metrics: "/actuator/prometheus",
 } as const;
 
-/** Names other components use to reach the platform services. */
-export const TRACING = { name: "zipkin", port: 9411 } as const;
-
 /**
  * The manual's PostgreSQL: `kubectl get pods | grep postgres`, `nc -zv postgres-service 5432`,
  * `psql -U postgres`, `pg_dumpall -U postgres` (sections 5.1, 6.3, 9.2).

@@ -34,6 +34,7 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     service: settings.services[spec.name],
                     springProfile: settings.springProfile,
                     javaToolOptions: settings.javaToolOptions,
+                    sampleProbability: settings.observability.tracing?.sampleProbability,
                     waitImage: settings.waitImage,
                     skipAwait: settings.skipAwait,
                     rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds,

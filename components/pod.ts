@@ -19,11 +19,12 @@ export function restrictedPodSecurity(uid: number = APP_UID): k8s.types.input.co
     };
 }
 
-export function restrictedContainerSecurity(): k8s.types.input.core.v1.SecurityContext {
+/** Container context for the `restricted` standard; a read-only root unless the image must write to it. */
+export function restrictedContainerSecurity(readOnlyRootFilesystem = true): k8s.types.input.core.v1.SecurityContext {
     return {
         allowPrivilegeEscalation: false,
         privileged: false,
-        readOnlyRootFilesystem: true,
+        readOnlyRootFilesystem,
         capabilities: { drop: ["ALL"] },
     };
 }

@@ -55,8 +55,9 @@ export class Postgres extends pulumi.ComponentResource {
             ...(args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}),
         };
 
+        // Marked secret here too, not only by the provider's schema: nothing downstream may show them.
         const password = (id: string) =>
-            new random.RandomPassword(`${POSTGRES.name}-${id}`, { length: 32, special: false }, { parent: this }).result;
+            pulumi.secret(new random.RandomPassword(`${POSTGRES.name}-${id}`, { length: 32, special: false }, { parent: this }).result);
         const stringData: Record<string, pulumi.Input<string>> = { [SUPERUSER_PASSWORD_KEY]: password("superuser") };
         for (const owner of databaseOwners()) {
             stringData[passwordKey(owner.name)] = password(owner.name);

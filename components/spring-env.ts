@@ -3,11 +3,14 @@
  * Kubernetes (see shared/docs/reference-system.md): each listens on the manual's port,
  * reads the config server, registers in Eureka by pod IP, and sends traces to Zipkin.
  */
-import { TRACING, serviceSpec, serviceUrl, type ServiceSpec } from "../catalog";
+import { serviceSpec, serviceUrl, type ServiceSpec } from "../catalog";
+import { ZIPKIN } from "../catalog/observability";
 
 export interface SpringPlatform {
     readonly springProfile: string;
     readonly javaToolOptions: string;
+    /** Share of requests traced, 0 to 1; undefined when the stack runs no Zipkin. */
+    readonly sampleProbability?: number;
 }
 
 export function springEnvironment(spec: ServiceSpec, platform: SpringPlatform): Record<string, string> {
@@ -18,7 +21,8 @@ export function springEnvironment(spec: ServiceSpec, platform: SpringPlatform): 
         // Serves <ctx>/actuator/health/{liveness,readiness} even where Spring does not detect Kubernetes.
         MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED: "true",
         JAVA_TOOL_OPTIONS: platform.javaToolOptions,
-        SPRING_ZIPKIN_BASE_URL: `${serviceUrl(TRACING)}/`,
+        // Histogram buckets, without which the manual's P95 query (4.2) has nothing to read.
+        MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILES_HISTOGRAM_HTTP_SERVER_REQUESTS: "true",
         // Both spellings: the plain one, and the zone form that survives relaxed binding of map keys.
         EUREKA_CLIENT_SERVICE_URL_DEFAULTZONE: eureka,
         EUREKA_CLIENT_REGION: "default",
@@ -27,6 +31,13 @@ export function springEnvironment(spec: ServiceSpec, platform: SpringPlatform): 
         // Pod host names do not resolve; each replica must register its own IP.
         EUREKA_INSTANCE_PREFER_IP_ADDRESS: "true",
     };
+    if (platform.sampleProbability === undefined) {
+        env.SPRING_ZIPKIN_ENABLED = "false";
+    } else {
+        env.SPRING_ZIPKIN_BASE_URL = `${serviceUrl(ZIPKIN)}/`;
+        // Sleuth samples 10% by default; the stack decides.
+        env.SPRING_SLEUTH_SAMPLER_PROBABILITY = String(platform.sampleProbability);
+    }
     if (spec.name !== "cloud-config") {
         env.SPRING_CONFIG_IMPORT = `optional:configserver:${serviceUrl(serviceSpec("cloud-config"))}`;
     }

@@ -16,7 +16,9 @@ export interface RunOptions {
 
 export interface RunResult {
     readonly resources: readonly RecordedResource[];
+    /** Stack outputs, resolved; the names of those Pulumi would keep encrypted are in `secretOutputs`. */
     readonly outputs: Record<string, unknown>;
+    readonly secretOutputs: readonly string[];
 }
 
 export async function runProgram(options: RunOptions): Promise<RunResult> {
@@ -36,9 +38,9 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     const { defineStack } = await import("../stacks/program");
     try {
         const declared = defineStack();
-        const outputs = await resolveAll(declared as unknown as Record<string, unknown>);
+        const { outputs, secretOutputs } = await resolveAll(declared as unknown as Record<string, unknown>);
         await pulumi.runtime.disconnect();
-        return { resources: mocks.resources, outputs };
+        return { resources: mocks.resources, outputs, secretOutputs };
     } catch (error) {
         await pulumi.runtime.disconnect();
         throw new ProgramFailure(error, mocks.resources);
@@ -56,12 +58,20 @@ export class ProgramFailure extends Error {
     }
 }
 
-async function resolveAll(values: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const resolved: Record<string, unknown> = {};
+async function resolveAll(values: Record<string, unknown>): Promise<{ outputs: Record<string, unknown>; secretOutputs: string[] }> {
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(values)) {
-        resolved[key] = pulumi.Output.isInstance(value) ? await resolve(value) : value;
+        if (pulumi.Output.isInstance(value)) {
+            outputs[key] = await resolve(value);
+            if (await pulumi.isSecret(value)) {
+                secretOutputs.push(key);
+            }
+        } else {
+            outputs[key] = value;
+        }
     }
-    return resolved;
+    return { outputs, secretOutputs };
 }
 
 function resolve<T>(output: pulumi.Output<T>): Promise<T> {

@@ -18,3 +18,50 @@ export const POSTGRES_DEFAULTS = {
     },
     restoreFrom: "",
 } as const;
+
+const resources = (request: [string, string], limit: [string, string]) => ({
+    requests: { cpu: request[0], memory: request[1] },
+    limits: { cpu: limit[0], memory: limit[1] },
+});
+
+export const OBSERVABILITY_DEFAULTS = {
+    tracing: {
+        enabled: true,
+        sampleProbability: 0.1,
+        zipkin: { image: "docker.io/openzipkin/zipkin:3.4.1", resources: resources(["100m", "512Mi"], ["1000m", "1Gi"]) },
+    },
+    metrics: {
+        enabled: true,
+        retention: "15d",
+        alerts: { errorRate: 0.05, latencyP95Seconds: 1, heapUsedRatio: 0.9 },
+        prometheus: {
+            image: "docker.io/prom/prometheus:v2.53.2",
+            storageSize: "20Gi",
+            storageClass: "",
+            resources: resources(["250m", "512Mi"], ["1000m", "1Gi"]),
+        },
+        grafana: {
+            image: "docker.io/grafana/grafana:11.2.0",
+            storageSize: "1Gi",
+            storageClass: "",
+            resources: resources(["100m", "128Mi"], ["500m", "512Mi"]),
+        },
+    },
+    logging: {
+        enabled: true,
+        elasticsearch: {
+            image: "docker.elastic.co/elasticsearch/elasticsearch:8.15.1",
+            heapSize: "1g",
+            storageSize: "30Gi",
+            storageClass: "",
+            resources: resources(["500m", "2Gi"], ["2000m", "2Gi"]),
+        },
+        logstash: {
+            image: "docker.elastic.co/logstash/logstash:8.15.1",
+            heapSize: "512m",
+            resources: resources(["250m", "1Gi"], ["1000m", "1Gi"]),
+        },
+        kibana: { image: "docker.elastic.co/kibana/kibana:8.15.1", resources: resources(["250m", "768Mi"], ["1000m", "1Gi"]) },
+        shipper: { image: "docker.elastic.co/beats/filebeat:8.15.1", resources: resources(["50m", "100Mi"], ["200m", "200Mi"]) },
+    },
+} as const;

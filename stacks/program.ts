@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ApplicationTier } from "../components/application-tier";
 import { Environment } from "../components/environment";
+import { Observability } from "../components/observability";
 import { Postgres } from "../components/postgres";
 import { PostgresBackup } from "../components/postgres-backup";
 import type { ServiceName } from "../catalog";
@@ -14,6 +15,10 @@ export interface StackOutputs {
     readonly namespace: pulumi.Output<string>;
     /** Where the database answers inside the cluster (`postgres-service:5432`). */
     readonly database: pulumi.Output<string>;
+    /** Manual 4.2's tools: how to reach each one that runs. */
+    readonly tools: Record<string, string>;
+    /** Grafana's generated admin password (secret); absent when metrics are off. */
+    readonly grafanaAdminPassword?: pulumi.Output<string>;
     /** External URL of the API Gateway, when the Ingress has a host. */
     readonly gatewayUrl?: pulumi.Output<string>;
     /** In-cluster URL of every service, by the manual's name. */
@@ -58,6 +63,11 @@ export function defineStack(settings: Settings = currentSettings()): StackOutput
         opts,
     );
     new PostgresBackup("postgres-backup", { ...common, settings: settings.postgres, server: postgres.statefulSet }, opts);
+    const observability = new Observability(
+        "observability",
+        { ...common, namespaceName: settings.namespace, settings: settings.observability },
+        opts,
+    );
     const app = new ApplicationTier(
         "application",
         { namespace, settings, database: settings.datasource === "postgres" ? postgres.endpoint : undefined },
@@ -67,6 +77,8 @@ export function defineStack(settings: Settings = currentSettings()): StackOutput
     return {
         namespace: environment.namespace,
         database: pulumi.output(`${postgres.endpoint.host}:${postgres.endpoint.port}`),
+        tools: observability.access,
+        grafanaAdminPassword: observability.grafanaAdminPassword,
         gatewayUrl: app.gatewayUrl,
         serviceUrls: pulumi.all(
             Object.fromEntries(Object.entries(app.services).map(([name, svc]) => [name, svc.url])),

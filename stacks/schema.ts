@@ -139,6 +139,44 @@ export const postgresOverride = strict({
         .optional(),
 });
 
+const jvmHeap = z
+    .string()
+    .regex(/^[1-9][0-9]*[mg]$/, 'must be a JVM heap size such as "512m" or "1g"');
+
+const ratio = (what: string) =>
+    z.number({ error: `must be a number between 0 and 1 (${what})` }).min(0, `must be between 0 and 1 (${what})`).max(1, `must be between 0 and 1 (${what})`);
+
+const duration = z.string().regex(/^[0-9]+(ms|s|m|h|d|w|y)$/, 'must be a Prometheus duration such as "15d" or "12h"');
+
+const tool = { image: imageRef.optional(), resources: resourcesOverride.optional() };
+const storage = { storageSize: memory.optional(), storageClass: storageClass.optional() };
+
+export const observabilityOverride = strict({
+    tracing: strict({
+        enabled: z.boolean().optional(),
+        sampleProbability: ratio("share of requests traced").optional(),
+        zipkin: strict(tool).optional(),
+    }).optional(),
+    metrics: strict({
+        enabled: z.boolean().optional(),
+        retention: duration.optional(),
+        alerts: strict({
+            errorRate: ratio("share of requests answered 5xx").optional(),
+            latencyP95Seconds: z.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional(),
+            heapUsedRatio: ratio("share of the maximum heap").optional(),
+        }).optional(),
+        prometheus: strict({ ...tool, ...storage }).optional(),
+        grafana: strict({ ...tool, ...storage }).optional(),
+    }).optional(),
+    logging: strict({
+        enabled: z.boolean().optional(),
+        elasticsearch: strict({ ...tool, ...storage, heapSize: jvmHeap.optional() }).optional(),
+        logstash: strict({ ...tool, heapSize: jvmHeap.optional() }).optional(),
+        kibana: strict(tool).optional(),
+        shipper: strict(tool).optional(),
+    }).optional(),
+});
+
 /** Config values reach the program as strings; structured ones as JSON. */
 function fromJson<T extends z.ZodType>(schema: T) {
     return z.preprocess((raw, ctx) => {
@@ -187,9 +225,11 @@ export const stackConfig = strict({
     resources: fromJson(resourcesOverride),
     services: fromJson(servicesOverride),
     postgres: fromJson(postgresOverride),
+    observability: fromJson(observabilityOverride),
 });
 
 export type StackConfig = z.output<typeof stackConfig>;
 export type ServiceOverride = z.output<typeof serviceOverride>;
 export type ResourcesOverride = z.output<typeof resourcesOverride>;
 export type PostgresOverride = z.output<typeof postgresOverride>;
+export type ObservabilityOverride = z.output<typeof observabilityOverride>;

@@ -4,15 +4,13 @@
  * so components receive decisions, not optional fields.
  */
 import { MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
-import { parseCpu, parseMemory } from "../lib/quantity";
 import { ConfigError, configKey, describeIssue } from "./config-error";
 import { POSTGRES_DEFAULTS } from "./defaults";
-import { stackConfig, type ResourcesOverride, type ServiceOverride, type StackConfig } from "./schema";
+import { resolveObservability, type ObservabilitySettings } from "./observability-settings";
+import { checkResources, mergeResources, type Resources } from "./resources";
+import { stackConfig, type ServiceOverride, type StackConfig } from "./schema";
 
-export interface Resources {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu: string; readonly memory: string };
-}
+export type { Resources } from "./resources";
 
 export interface Autoscaling {
     readonly minReplicas: number;
@@ -71,6 +69,7 @@ export interface Settings {
     readonly environment: Environment;
     readonly datasource: Datasource;
     readonly postgres: PostgresSettings;
+    readonly observability: ObservabilitySettings;
     /** Problems that do not stop a development stack; the program logs them at preview. */
     readonly warnings: readonly string[];
     readonly podSecurity: "privileged" | "baseline" | "restricted";
@@ -140,6 +139,7 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
     }
 
     const postgres = resolvePostgres(config, key, problems);
+    const observability = resolveObservability(config.observability, key, problems);
     const warnings: string[] = [];
     checkDatasource(config, services, key, config.environment === "production" ? problems : warnings);
 
@@ -150,6 +150,7 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
         environment: config.environment,
         datasource: config.datasource,
         postgres,
+        observability,
         warnings,
         podSecurity: config.podSecurity,
         kubeContext: config.kubeContext === "" ? undefined : config.kubeContext,
@@ -253,36 +254,5 @@ function replicasFor(
 function checkRange(range: Autoscaling, at: string, problems: string[]): void {
     if (range.minReplicas > range.maxReplicas) {
         problems.push(`${at}: minReplicas (${range.minReplicas}) must not exceed maxReplicas (${range.maxReplicas})`);
-    }
-}
-
-function mergeResources(base: Resources, override: ResourcesOverride | undefined): Resources {
-    return {
-        requests: { ...base.requests, ...override?.requests },
-        limits: { ...base.limits, ...override?.limits },
-    };
-}
-
-/** Requests above limits are rejected by the API server; say so at the key that caused it. */
-function checkResources(
-    merged: Resources,
-    override: ResourcesOverride | undefined,
-    path: string[],
-    key: (...path: string[]) => string,
-    problems: string[],
-): void {
-    const parsers = { cpu: parseCpu, memory: parseMemory } as const;
-    for (const kind of ["cpu", "memory"] as const) {
-        if (override?.requests?.[kind] === undefined && override?.limits?.[kind] === undefined) {
-            continue;
-        }
-        const request = parsers[kind](merged.requests[kind]) ?? 0;
-        const limit = parsers[kind](merged.limits[kind]) ?? 0;
-        if (request > limit) {
-            const side = override?.requests?.[kind] !== undefined ? "requests" : "limits";
-            problems.push(
-                `${key(...path, side, kind)}: request ${merged.requests[kind]} exceeds limit ${merged.limits[kind]}; a request must be at most its limit`,
-            );
-        }
     }
 }

@@ -80,3 +80,28 @@ export const REFERENCE_IMAGE = (() => {
     }
     return { owner: m[1]!, tag: m[2]! };
 })();
+
+/** Manual 4.2, "Acceso a Herramientas": tool name -> port of its URL. */
+export const MANUAL_TOOLS: Readonly<Record<string, number>> = Object.fromEntries(
+    [...manual.matchAll(/^- \*\*([^*]+)\*\*: http:\/\/localhost:(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]),
+);
+
+/** Manual 4.2, "Consultas Prometheus Útiles": the queries, in order. */
+export const MANUAL_PROMQL: readonly string[] = (() => {
+    const block = /```promql\n([\s\S]*?)```/.exec(manual);
+    if (!block) {
+        throw new Error("manual 4.2 PromQL block not found");
+    }
+    return block[1]!.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+})();
+
+/** Manual 4.3: the fields its Kibana queries filter on. */
+export const MANUAL_KIBANA_FIELDS: readonly string[] = (() => {
+    const block = /# Errores en últimas 24h\n([\s\S]*?)```/.exec(manual)!;
+    return [...new Set([...block[1]!.matchAll(/([A-Za-z_@.]+):/g)].map((m) => m[1]!))];
+})();
+
+/** reference-system.md's metrics column: which services Prometheus cannot scrape anonymously. */
+export const REFERENCE_UNSCRAPEABLE: readonly string[] = tableRows(reference, "| name | manual port |")
+    .filter((row) => /ADMIN role/.test(row[5] ?? ""))
+    .map((row) => row[0]!.split(" ")[0]!);

@@ -45,7 +45,7 @@ export interface ProbeView {
 }
 
 export interface PodTemplateView {
-    metadata: { labels: Record<string, string> };
+    metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
     spec: {
         containers: ContainerView[];
         initContainers?: ContainerView[];

@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { serviceSpec } from "../../catalog";
+import { GRAFANA, KIBANA, PROMETHEUS, ZIPKIN, type Tool } from "../../catalog/observability";
+import type { ObservabilitySettings } from "../../stacks/observability-settings";
+import { Logging } from "./logging";
+import { Metrics } from "./metrics";
+import { Tracing } from "./tracing";
+
+export interface ObservabilityArgs {
+    readonly namespaceName: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly stack: string;
+    readonly settings: ObservabilitySettings;
+    readonly skipAwait: boolean;
+}
+
+/**
+ * The manual's section 4 tooling, each part optional per stack: tracing (Zipkin), metrics
+ * (Prometheus, Grafana) and logs (Elasticsearch, Logstash, Kibana, a log shipper).
+ */
+export class Observability extends pulumi.ComponentResource {
+    /** For each tool of manual 4.2 that runs: the command that makes it reachable on its manual URL. */
+    readonly access: Record<string, string>;
+    readonly grafanaAdminPassword?: pulumi.Output<string>;
+
+    constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:Observability", name, {}, opts);
+        const { settings } = args;
+        const common = { namespaceName: args.namespaceName, namespace: args.namespace, stack: args.stack, skipAwait: args.skipAwait };
+        const parent = { parent: this };
+        const logging = settings.logging ? new Logging("logging", { ...common, settings: settings.logging }, parent) : undefined;
+        if (settings.tracing) {
+            new Tracing("tracing", { ...common, zipkin: settings.tracing.zipkin, elasticsearch: logging !== undefined }, parent);
+        }
+        if (settings.metrics) {
+            const metrics = new Metrics(
+                "metrics",
+                { ...common, settings: settings.metrics, tracing: settings.tracing !== undefined, logging: logging !== undefined },
+                parent,
+            );
+            this.grafanaAdminPassword = metrics.grafanaAdminPassword;
+        }
+
+        const discovery = serviceSpec("service-discovery");
+        const tools: [string, Tool, boolean][] = [
+            ["Service Discovery", { name: discovery.name, title: discovery.title, port: discovery.port }, true],
+            [PROMETHEUS.title, PROMETHEUS, settings.metrics !== undefined],
+            [GRAFANA.title, GRAFANA, settings.metrics !== undefined],
+            [ZIPKIN.title, ZIPKIN, settings.tracing !== undefined],
+            [KIBANA.title, KIBANA, settings.logging !== undefined],
+        ];
+        this.access = Object.fromEntries(
+            tools
+                .filter(([, , running]) => running)
+                .map(([title, tool]) => [
+                    title,
+                    `kubectl port-forward -n ${args.namespaceName} svc/${tool.name} ${tool.port}:${tool.port}  # then http://localhost:${tool.port}`,
+                ]),
+        );
+        this.registerOutputs({ access: this.access });
+    }
+}

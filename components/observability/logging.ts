@@ -1,0 +1,220 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { ELASTICSEARCH, KIBANA, LOGSTASH } from "../../catalog/observability";
+import type { ObservabilitySettings } from "../../stacks/observability-settings";
+import { PART_OF, selectorLabels, standardLabels } from "../labels";
+import { filebeatConfig, logstashPipeline } from "./log-pipeline";
+import { ToolWorkload } from "./tool-workload";
+
+export interface LoggingArgs {
+    readonly namespaceName: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly stack: string;
+    readonly settings: NonNullable<ObservabilitySettings["logging"]>;
+    readonly skipAwait: boolean;
+}
+
+/** Where the log shipper runs: it reads the nodes' log files, which no restricted pod may. */
+export function shipperNamespace(namespace: string): string {
+    return `${namespace}-logging`;
+}
+
+const SHIPPER = "log-shipper";
+const ELASTIC_UID = 1000;
+
+/**
+ * Elasticsearch (single node, no privileged init container), Logstash parsing the services'
+ * log lines into the manual's fields, Kibana on 5601, and a Filebeat DaemonSet shipping
+ * the stack namespace's container logs to Logstash.
+ */
+export class Logging extends pulumi.ComponentResource {
+    readonly elasticsearch: ToolWorkload;
+    readonly logstash: ToolWorkload;
+    readonly kibana: ToolWorkload;
+    readonly shipper: k8s.apps.v1.DaemonSet;
+
+    constructor(name: string, args: LoggingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:Logging", name, {}, opts);
+        const { settings } = args;
+        const common = { namespace: args.namespace, stack: args.stack, uid: ELASTIC_UID, skipAwait: args.skipAwait };
+        const esUrl = `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}`;
+
+        this.elasticsearch = new ToolWorkload(
+            ELASTICSEARCH.name,
+            {
+                ...common,
+                tool: ELASTICSEARCH,
+                settings: settings.elasticsearch,
+                env: [
+                    { name: "discovery.type", value: "single-node" },
+                    { name: "cluster.name", value: `ecommerce-${args.stack}` },
+                    // vm.max_map_count needs a privileged init container; without mmap it does not.
+                    { name: "node.store.allow_mmap", value: "false" },
+                    // Reachable only inside the namespace; see README, "Known limits".
+                    { name: "xpack.security.enabled", value: "false" },
+                    { name: "ES_JAVA_OPTS", value: `-Xms${settings.elasticsearch.heapSize} -Xmx${settings.elasticsearch.heapSize}` },
+                ],
+                readinessPath: "/_cluster/health?local=true",
+                startupSeconds: 300,
+                storage: {
+                    size: settings.elasticsearch.storageSize,
+                    storageClass: settings.elasticsearch.storageClass,
+                    mountPath: "/usr/share/elasticsearch/data",
+                },
+                // The image writes its keystore next to its configuration at start.
+                writableRoot: true,
+            },
+            { parent: this },
+        );
+
+        const pipeline = logstashPipeline(LOGSTASH.port, esUrl);
+        const pipelineMap = new k8s.core.v1.ConfigMap(
+            "logstash-pipeline",
+            {
+                metadata: { name: "logstash-pipeline", namespace: args.namespace, labels: standardLabels({ name: LOGSTASH.name, component: "observability", instance: args.stack }) },
+                data: { "logstash.conf": pipeline },
+            },
+            { parent: this },
+        );
+        this.logstash = new ToolWorkload(
+            LOGSTASH.name,
+            {
+                ...common,
+                tool: LOGSTASH,
+                settings: settings.logstash,
+                portName: "beats",
+                probePort: { name: "api", port: 9600 },
+                env: [
+                    { name: "LS_JAVA_OPTS", value: `-Xms${settings.logstash.heapSize} -Xmx${settings.logstash.heapSize}` },
+                    { name: "XPACK_MONITORING_ENABLED", value: "false" },
+                    { name: "PIPELINE_ECS_COMPATIBILITY", value: "disabled" },
+                ],
+                readinessPath: "/",
+                startupSeconds: 300,
+                volumes: [{ name: "pipeline", configMap: { name: "logstash-pipeline" } }],
+                mounts: [{ name: "pipeline", mountPath: "/usr/share/logstash/pipeline", readOnly: true }],
+                // The entrypoint writes logstash.yml from the environment.
+                writableRoot: true,
+                configDigestOf: [pipeline],
+            },
+            { parent: this, dependsOn: [pipelineMap] },
+        );
+
+        this.kibana = new ToolWorkload(
+            KIBANA.name,
+            {
+                ...common,
+                tool: KIBANA,
+                settings: settings.kibana,
+                env: [
+                    { name: "ELASTICSEARCH_HOSTS", value: JSON.stringify([esUrl]) },
+                    { name: "SERVER_NAME", value: `kibana-${args.stack}` },
+                ],
+                readinessPath: "/api/status",
+                startupSeconds: 300,
+                writableRoot: true,
+            },
+            { parent: this },
+        );
+
+        this.shipper = this.declareShipper(args);
+        this.registerOutputs({});
+    }
+
+    /** Filebeat in a namespace of its own (host log files break the restricted standard). */
+    private declareShipper(args: LoggingArgs): k8s.apps.v1.DaemonSet {
+        const ns = shipperNamespace(args.namespaceName);
+        const labels = standardLabels({ name: SHIPPER, component: "observability", instance: args.stack });
+        const clusterName = `${args.namespaceName}-${SHIPPER}`;
+        const parent = { parent: this };
+        const namespace = new k8s.core.v1.Namespace(
+            ns,
+            {
+                metadata: {
+                    name: ns,
+                    labels: {
+                        "app.kubernetes.io/part-of": PART_OF,
+                        "app.kubernetes.io/managed-by": "pulumi",
+                        "pod-security.kubernetes.io/enforce": "privileged",
+                        "pod-security.kubernetes.io/warn": "baseline",
+                    },
+                },
+            },
+            parent,
+        );
+        const inNs = { parent: this, dependsOn: [namespace] };
+        const account = new k8s.core.v1.ServiceAccount(SHIPPER, { metadata: { name: SHIPPER, namespace: ns, labels } }, inNs);
+        const role = new k8s.rbac.v1.ClusterRole(
+            clusterName,
+            {
+                metadata: { name: clusterName, labels },
+                rules: [
+                    { apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] },
+                    { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
+                ],
+            },
+            parent,
+        );
+        new k8s.rbac.v1.ClusterRoleBinding(
+            clusterName,
+            {
+                metadata: { name: clusterName, labels },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterName },
+                subjects: [{ kind: "ServiceAccount", name: SHIPPER, namespace: ns }],
+            },
+            { parent: this, dependsOn: [role, account] },
+        );
+        const config = stringify(filebeatConfig(args.namespaceName, `${LOGSTASH.name}.${args.namespaceName}.svc:${LOGSTASH.port}`));
+        new k8s.core.v1.ConfigMap(SHIPPER, { metadata: { name: SHIPPER, namespace: ns, labels }, data: { "filebeat.yml": config } }, inNs);
+        const hostPath = (name: string, path: string, type: string) => ({ name, hostPath: { path, type } });
+        return new k8s.apps.v1.DaemonSet(
+            SHIPPER,
+            {
+                metadata: { name: SHIPPER, namespace: ns, labels, annotations: args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {} },
+                spec: {
+                    selector: { matchLabels: selectorLabels(SHIPPER) },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            serviceAccountName: SHIPPER,
+                            // Every node, control plane included: pods of the stack may run anywhere.
+                            tolerations: [{ operator: "Exists" }],
+                            // Reading other containers' log files takes root; nothing else is granted.
+                            securityContext: { runAsUser: 0, runAsNonRoot: false, seccompProfile: { type: "RuntimeDefault" } },
+                            containers: [
+                                {
+                                    name: SHIPPER,
+                                    image: args.settings.shipper.image,
+                                    args: ["-c", "/etc/filebeat/filebeat.yml", "-e"],
+                                    env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+                                    resources: args.settings.shipper.resources,
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        privileged: false,
+                                        readOnlyRootFilesystem: true,
+                                        capabilities: { drop: ["ALL"], add: ["DAC_READ_SEARCH"] },
+                                    },
+                                    volumeMounts: [
+                                        { name: "config", mountPath: "/etc/filebeat", readOnly: true },
+                                        { name: "varlog", mountPath: "/var/log", readOnly: true },
+                                        { name: "containers", mountPath: "/var/lib/docker/containers", readOnly: true },
+                                        { name: "registry", mountPath: "/usr/share/filebeat/data" },
+                                    ],
+                                },
+                            ],
+                            volumes: [
+                                { name: "config", configMap: { name: SHIPPER } },
+                                hostPath("varlog", "/var/log", "Directory"),
+                                hostPath("containers", "/var/lib/docker/containers", "DirectoryOrCreate"),
+                                // Where it has read to, so a restart does not ship everything again.
+                                hostPath("registry", `/var/lib/${clusterName}`, "DirectoryOrCreate"),
+                            ],
+                        },
+                    },
+                },
+            },
+            inNs,
+        );
+    }
+}

@@ -1,0 +1,167 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { stringify } from "yaml";
+import { ELASTICSEARCH, GRAFANA, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
+import type { ObservabilitySettings } from "../../stacks/observability-settings";
+import { standardLabels } from "../labels";
+import { DASHBOARD_UID, PROMETHEUS_DATASOURCE_UID, serviceDashboard } from "./dashboard";
+import { LOG_INDEX } from "./log-pipeline";
+import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "./prometheus-config";
+import { ToolWorkload } from "./tool-workload";
+
+export interface MetricsArgs {
+    /** The stack's namespace as a plain string: scrape discovery is limited to it. */
+    readonly namespaceName: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly stack: string;
+    readonly settings: NonNullable<ObservabilitySettings["metrics"]>;
+    /** Which other tools Grafana gets as datasources. */
+    readonly tracing: boolean;
+    readonly logging: boolean;
+    readonly skipAwait: boolean;
+}
+
+export const GRAFANA_SECRET = "grafana-admin";
+
+/**
+ * Prometheus (9090) scraping every catalog service through the Kubernetes API, with the SLA
+ * alert rules, and Grafana (3000) with its datasources and the manual's dashboard
+ * provisioned, behind a generated admin password.
+ */
+export class Metrics extends pulumi.ComponentResource {
+    readonly prometheus: ToolWorkload;
+    readonly grafana: ToolWorkload;
+    /** Grafana's admin password, secret. */
+    readonly grafanaAdminPassword: pulumi.Output<string>;
+
+    constructor(name: string, args: MetricsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:Metrics", name, {}, opts);
+        const { settings } = args;
+        const meta = (objectName: string, component = "observability") => ({
+            name: objectName,
+            namespace: args.namespace,
+            labels: standardLabels({ name: objectName, component, instance: args.stack }),
+        });
+        const parent = { parent: this };
+
+        // Pod discovery through the API, read-only and limited to the stack's namespace.
+        const account = new k8s.core.v1.ServiceAccount(PROMETHEUS.name, { metadata: meta(PROMETHEUS.name), automountServiceAccountToken: false }, parent);
+        const role = new k8s.rbac.v1.Role(
+            PROMETHEUS.name,
+            {
+                metadata: meta(PROMETHEUS.name),
+                rules: [{ apiGroups: [""], resources: ["pods", "services", "endpoints"], verbs: ["get", "list", "watch"] }],
+            },
+            parent,
+        );
+        new k8s.rbac.v1.RoleBinding(
+            PROMETHEUS.name,
+            {
+                metadata: meta(PROMETHEUS.name),
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: PROMETHEUS.name },
+                subjects: [{ kind: "ServiceAccount", name: PROMETHEUS.name, namespace: args.namespace }],
+            },
+            { parent: this, dependsOn: [role, account] },
+        );
+
+        const promFiles = {
+            "prometheus.yml": stringify(prometheusConfig(args.namespaceName)),
+            [RULES_FILE]: stringify(alertRules(settings.alerts)),
+        };
+        const promConfig = new k8s.core.v1.ConfigMap("prometheus-config", { metadata: meta("prometheus-config"), data: promFiles }, parent);
+        this.prometheus = new ToolWorkload(
+            PROMETHEUS.name,
+            {
+                namespace: args.namespace,
+                stack: args.stack,
+                tool: PROMETHEUS,
+                settings: settings.prometheus,
+                uid: 65534,
+                serviceAccountName: account.metadata.name,
+                args: [
+                    `--config.file=${CONFIG_DIR}/prometheus.yml`,
+                    "--storage.tsdb.path=/prometheus",
+                    `--storage.tsdb.retention.time=${settings.retention}`,
+                ],
+                readinessPath: "/-/ready",
+                livenessPath: "/-/healthy",
+                storage: { size: settings.prometheus.storageSize, storageClass: settings.prometheus.storageClass, mountPath: "/prometheus" },
+                volumes: [{ name: "config", configMap: { name: "prometheus-config" } }],
+                mounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }],
+                configDigestOf: Object.values(promFiles),
+                skipAwait: args.skipAwait,
+            },
+            { parent: this, dependsOn: [promConfig] },
+        );
+
+        // Marked secret here too, not only by the provider's schema: nothing downstream may show it.
+        this.grafanaAdminPassword = pulumi.secret(new random.RandomPassword("grafana-admin", { length: 24, special: false }, parent).result);
+        const secret = new k8s.core.v1.Secret(
+            GRAFANA_SECRET,
+            { metadata: meta(GRAFANA_SECRET), type: "Opaque", stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword } },
+            parent,
+        );
+        const datasources = [
+            {
+                name: "Prometheus",
+                uid: PROMETHEUS_DATASOURCE_UID,
+                type: "prometheus",
+                access: "proxy",
+                url: `http://${PROMETHEUS.name}:${PROMETHEUS.port}`,
+                isDefault: true,
+            },
+            ...(args.logging
+                ? [
+                      {
+                          name: "Elasticsearch",
+                          uid: "elasticsearch",
+                          type: "elasticsearch",
+                          access: "proxy",
+                          url: `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}`,
+                          jsonData: { index: `${LOG_INDEX}-*`, timeField: "@timestamp" },
+                      },
+                  ]
+                : []),
+            ...(args.tracing
+                ? [{ name: "Zipkin", uid: "zipkin", type: "zipkin", access: "proxy", url: `http://${ZIPKIN.name}:${ZIPKIN.port}` }]
+                : []),
+        ];
+        const grafanaFiles = {
+            "datasources.yaml": stringify({ apiVersion: 1, datasources }),
+            "dashboards.yaml": stringify({
+                apiVersion: 1,
+                providers: [{ name: "ecommerce", type: "file", disableDeletion: true, options: { path: "/etc/grafana/dashboards" } }],
+            }),
+        };
+        const dashboards = { [`${DASHBOARD_UID}.json`]: JSON.stringify(serviceDashboard(), null, 2) };
+        const provisioning = new k8s.core.v1.ConfigMap("grafana-provisioning", { metadata: meta("grafana-provisioning"), data: grafanaFiles }, parent);
+        const dashboardMap = new k8s.core.v1.ConfigMap("grafana-dashboards", { metadata: meta("grafana-dashboards"), data: dashboards }, parent);
+        const fromSecret = (envName: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: GRAFANA_SECRET, key } } });
+        this.grafana = new ToolWorkload(
+            GRAFANA.name,
+            {
+                namespace: args.namespace,
+                stack: args.stack,
+                tool: GRAFANA,
+                settings: settings.grafana,
+                uid: 472,
+                env: [fromSecret("GF_SECURITY_ADMIN_USER", "admin-user"), fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"), { name: "GF_LOG_MODE", value: "console" }],
+                readinessPath: "/api/health",
+                storage: { size: settings.grafana.storageSize, storageClass: settings.grafana.storageClass, mountPath: "/var/lib/grafana" },
+                volumes: [
+                    { name: "provisioning", configMap: { name: "grafana-provisioning", items: [{ key: "datasources.yaml", path: "datasources/datasources.yaml" }, { key: "dashboards.yaml", path: "dashboards/dashboards.yaml" }] } },
+                    { name: "dashboards", configMap: { name: "grafana-dashboards" } },
+                ],
+                mounts: [
+                    { name: "provisioning", mountPath: "/etc/grafana/provisioning", readOnly: true },
+                    { name: "dashboards", mountPath: "/etc/grafana/dashboards", readOnly: true },
+                ],
+                configDigestOf: [...Object.values(grafanaFiles), ...Object.values(dashboards)],
+                skipAwait: args.skipAwait,
+            },
+            { parent: this, dependsOn: [secret, provisioning, dashboardMap] },
+        );
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,141 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import type { Tool } from "../../catalog/observability";
+import type { ToolSettings } from "../../stacks/observability-settings";
+import { selectorLabels, standardLabels } from "../labels";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "../pod";
+
+import Input = k8s.types.input.core.v1;
+
+export interface ToolWorkloadArgs {
+    readonly namespace: pulumi.Input<string>;
+    readonly stack: string;
+    readonly tool: Tool;
+    readonly settings: ToolSettings;
+    /** User the image runs as (its own non-root user). */
+    readonly uid: number;
+    readonly env?: Input.EnvVar[];
+    readonly args?: string[];
+    /** Name of the Service and container port (the protocol it speaks). */
+    readonly portName?: string;
+    /** A separate port for the probes, when the tool serves its health elsewhere (Logstash's API). */
+    readonly probePort?: { readonly name: string; readonly port: number };
+    readonly readinessPath: string;
+    readonly livenessPath?: string;
+    /** Seconds the tool may take to start before liveness applies. */
+    readonly startupSeconds?: number;
+    readonly volumes?: Input.Volume[];
+    readonly mounts?: Input.VolumeMount[];
+    /** Persistent data: makes the workload a StatefulSet with a claim of this size. */
+    readonly storage?: { readonly size: string; readonly storageClass?: string; readonly mountPath: string };
+    readonly serviceAccountName?: pulumi.Input<string>;
+    /** Images that write next to their binaries (Elasticsearch's keystore) need a writable root. */
+    readonly writableRoot?: boolean;
+    /** Configuration the pods read: its digest rolls the pods when it changes. */
+    readonly configDigestOf?: readonly string[];
+    readonly skipAwait: boolean;
+}
+
+/**
+ * A supporting tool (Zipkin, Prometheus, Grafana, the ELK stack): one container on the
+ * manual's port behind a ClusterIP Service of the tool's name, non-root, with probes and
+ * resources; a StatefulSet with its own volume when it keeps data.
+ */
+export class ToolWorkload extends pulumi.ComponentResource {
+    readonly service: k8s.core.v1.Service;
+    readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
+    readonly url: string;
+
+    constructor(name: string, args: ToolWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:ToolWorkload", name, {}, opts);
+        const { tool, settings } = args;
+        const labels = standardLabels({ name: tool.name, component: "observability", instance: args.stack, version: settings.image.split(":").pop() });
+        const metadata = { name: tool.name, namespace: args.namespace, labels };
+        const portName = args.portName ?? "http";
+        const probePortName = args.probePort?.name ?? portName;
+        const http = (path: string) => ({ httpGet: { path, port: probePortName } });
+        const startupPeriods = Math.ceil((args.startupSeconds ?? 120) / 10);
+        const digest: Record<string, string> = args.configDigestOf
+            ? { "ecommerce.io/config-digest": createHash("sha256").update(args.configDigestOf.join("\0")).digest("hex").slice(0, 16) }
+            : {};
+
+        const podSpec: Input.PodSpec = {
+            automountServiceAccountToken: args.serviceAccountName !== undefined,
+            ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : {}),
+            securityContext: restrictedPodSecurity(args.uid),
+            containers: [
+                {
+                    name: tool.name,
+                    image: settings.image,
+                    ...(args.args ? { args: args.args } : {}),
+                    ports: [
+                        { name: portName, containerPort: tool.port, protocol: "TCP" },
+                        ...(args.probePort ? [{ name: args.probePort.name, containerPort: args.probePort.port, protocol: "TCP" }] : []),
+                    ],
+                    env: args.env ?? [],
+                    resources: settings.resources,
+                    startupProbe: { ...http(args.livenessPath ?? args.readinessPath), periodSeconds: 10, failureThreshold: startupPeriods },
+                    readinessProbe: { ...http(args.readinessPath), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+                    livenessProbe: { ...http(args.livenessPath ?? args.readinessPath), periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+                    securityContext: restrictedContainerSecurity(!args.writableRoot),
+                    volumeMounts: [
+                        { name: "tmp", mountPath: "/tmp" },
+                        ...(args.storage ? [{ name: "data", mountPath: args.storage.mountPath }] : []),
+                        ...(args.mounts ?? []),
+                    ],
+                },
+            ],
+            volumes: [{ name: "tmp", emptyDir: {} }, ...(args.volumes ?? [])],
+        };
+        const template = { metadata: { labels, annotations: digest }, spec: podSpec };
+        const annotations: Record<string, string> = args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
+        const selector = { matchLabels: selectorLabels(tool.name) };
+
+        this.workload = args.storage
+            ? new k8s.apps.v1.StatefulSet(
+                  tool.name,
+                  {
+                      metadata: { ...metadata, annotations },
+                      spec: {
+                          serviceName: tool.name,
+                          replicas: 1,
+                          selector,
+                          persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                          template,
+                          volumeClaimTemplates: [
+                              {
+                                  metadata: { name: "data", labels },
+                                  spec: {
+                                      accessModes: ["ReadWriteOnce"],
+                                      ...(args.storage.storageClass ? { storageClassName: args.storage.storageClass } : {}),
+                                      resources: { requests: { storage: args.storage.size } },
+                                  },
+                              },
+                          ],
+                      },
+                  },
+                  { parent: this },
+              )
+            : new k8s.apps.v1.Deployment(
+                  tool.name,
+                  { metadata: { ...metadata, annotations }, spec: { replicas: 1, selector, template } },
+                  { parent: this },
+              );
+
+        this.service = new k8s.core.v1.Service(
+            tool.name,
+            {
+                metadata,
+                spec: {
+                    type: "ClusterIP",
+                    selector: selectorLabels(tool.name),
+                    ports: [{ name: portName, port: tool.port, targetPort: portName, protocol: "TCP" }],
+                },
+            },
+            { parent: this },
+        );
+        this.url = `http://${tool.name}:${tool.port}`;
+        this.registerOutputs({ url: this.url });
+    }
+}

@@ -1,0 +1,44 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ELASTICSEARCH, ZIPKIN } from "../../catalog/observability";
+import type { ToolSettings } from "../../stacks/observability-settings";
+import { ToolWorkload } from "./tool-workload";
+
+export interface TracingArgs {
+    readonly namespace: pulumi.Input<string>;
+    readonly stack: string;
+    readonly zipkin: ToolSettings;
+    /** Keep traces in Elasticsearch (persistent) when the stack runs it; in memory otherwise. */
+    readonly elasticsearch: boolean;
+    readonly skipAwait: boolean;
+}
+
+/** Zipkin on 9411 (manual 4.2), where every service sends its Sleuth spans. */
+export class Tracing extends pulumi.ComponentResource {
+    readonly zipkin: ToolWorkload;
+
+    constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:Tracing", name, {}, opts);
+        const storage = args.elasticsearch
+            ? [
+                  { name: "STORAGE_TYPE", value: "elasticsearch" },
+                  { name: "ES_HOSTS", value: `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}` },
+              ]
+            : [{ name: "STORAGE_TYPE", value: "mem" }];
+        this.zipkin = new ToolWorkload(
+            ZIPKIN.name,
+            {
+                namespace: args.namespace,
+                stack: args.stack,
+                tool: ZIPKIN,
+                settings: args.zipkin,
+                uid: 1000,
+                env: [...storage, { name: "JAVA_OPTS", value: "-XX:MaxRAMPercentage=75" }],
+                readinessPath: "/health",
+                startupSeconds: 180,
+                skipAwait: args.skipAwait,
+            },
+            { parent: this },
+        );
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,126 @@
+/** Resolves the `observability` key: which tools run, with what images, sizes and alert thresholds. */
+import { parseMemory } from "../lib/quantity";
+import { OBSERVABILITY_DEFAULTS } from "./defaults";
+import { checkResources, mergeResources, type Resources } from "./resources";
+import type { ObservabilityOverride, ResourcesOverride } from "./schema";
+
+export interface ToolSettings {
+    readonly image: string;
+    readonly resources: Resources;
+}
+
+export interface StoredToolSettings extends ToolSettings {
+    readonly storageSize: string;
+    readonly storageClass?: string;
+}
+
+export interface JvmToolSettings extends ToolSettings {
+    /** -Xms/-Xmx for the tool's JVM, e.g. "1g". */
+    readonly heapSize: string;
+}
+
+export interface AlertThresholds {
+    readonly errorRate: number;
+    readonly latencyP95Seconds: number;
+    readonly heapUsedRatio: number;
+}
+
+/** A section is undefined when the stack turns it off. */
+export interface ObservabilitySettings {
+    readonly tracing?: { readonly sampleProbability: number; readonly zipkin: ToolSettings };
+    readonly metrics?: {
+        readonly retention: string;
+        readonly alerts: AlertThresholds;
+        readonly prometheus: StoredToolSettings;
+        readonly grafana: StoredToolSettings;
+    };
+    readonly logging?: {
+        readonly elasticsearch: StoredToolSettings & JvmToolSettings;
+        readonly logstash: JvmToolSettings;
+        readonly kibana: ToolSettings;
+        readonly shipper: ToolSettings;
+    };
+}
+
+type Key = (...path: string[]) => string;
+
+interface ToolOverride {
+    readonly image?: string;
+    readonly resources?: ResourcesOverride;
+    readonly storageSize?: string;
+    readonly storageClass?: string;
+    readonly heapSize?: string;
+}
+
+interface ToolDefaults {
+    readonly image: string;
+    readonly resources: Resources;
+    readonly storageSize?: string;
+    readonly storageClass?: string;
+    readonly heapSize?: string;
+}
+
+export function resolveObservability(override: ObservabilityOverride, key: Key, problems: string[]): ObservabilitySettings {
+    const d = OBSERVABILITY_DEFAULTS;
+    const tool = (defaults: ToolDefaults, given: ToolOverride | undefined, path: string[]): ToolSettings => {
+        const resources = mergeResources(defaults.resources, given?.resources);
+        checkResources(resources, given?.resources, [...path, "resources"], key, problems);
+        return { image: given?.image ?? defaults.image, resources };
+    };
+    const stored = (defaults: ToolDefaults, given: ToolOverride | undefined, path: string[]): StoredToolSettings => ({
+        ...tool(defaults, given, path),
+        storageSize: given?.storageSize ?? defaults.storageSize ?? "",
+        storageClass: (given?.storageClass ?? defaults.storageClass) || undefined,
+    });
+    const heap = (defaults: ToolDefaults, given: ToolOverride | undefined, resources: Resources, path: string[]): string => {
+        const size = given?.heapSize ?? defaults.heapSize ?? "";
+        checkHeap(size, resources.limits.memory, key(...path, "heapSize"), problems);
+        return size;
+    };
+
+    const tracing = { ...d.tracing, ...override.tracing };
+    const metrics = { ...d.metrics, ...override.metrics };
+    const logging = { ...d.logging, ...override.logging };
+    const at = (...path: string[]) => ["observability", ...path];
+    if (!logging.enabled) {
+        return { tracing: resolveTracing(), metrics: resolveMetrics() };
+    }
+    const es = stored(d.logging.elasticsearch, override.logging?.elasticsearch, at("logging", "elasticsearch"));
+    const ls = tool(d.logging.logstash, override.logging?.logstash, at("logging", "logstash"));
+    return {
+        tracing: resolveTracing(),
+        metrics: resolveMetrics(),
+        logging: {
+            elasticsearch: { ...es, heapSize: heap(d.logging.elasticsearch, override.logging?.elasticsearch, es.resources, at("logging", "elasticsearch")) },
+            logstash: { ...ls, heapSize: heap(d.logging.logstash, override.logging?.logstash, ls.resources, at("logging", "logstash")) },
+            kibana: tool(d.logging.kibana, override.logging?.kibana, at("logging", "kibana")),
+            shipper: tool(d.logging.shipper, override.logging?.shipper, at("logging", "shipper")),
+        },
+    };
+
+    function resolveTracing(): ObservabilitySettings["tracing"] {
+        return tracing.enabled
+            ? { sampleProbability: tracing.sampleProbability, zipkin: tool(d.tracing.zipkin, override.tracing?.zipkin, at("tracing", "zipkin")) }
+            : undefined;
+    }
+
+    function resolveMetrics(): ObservabilitySettings["metrics"] {
+        return metrics.enabled
+            ? {
+                  retention: metrics.retention,
+                  alerts: { ...d.metrics.alerts, ...override.metrics?.alerts },
+                  prometheus: stored(d.metrics.prometheus, override.metrics?.prometheus, at("metrics", "prometheus")),
+                  grafana: stored(d.metrics.grafana, override.metrics?.grafana, at("metrics", "grafana")),
+              }
+            : undefined;
+    }
+}
+
+/** A JVM heap must leave room for the rest of the process inside the container's limit. */
+function checkHeap(heap: string, limit: string, at: string, problems: string[]): void {
+    const bytes = Number(heap.slice(0, -1)) * (heap.endsWith("g") ? 2 ** 30 : 2 ** 20);
+    const max = (parseMemory(limit) ?? 0) * 0.75;
+    if (bytes > max) {
+        problems.push(`${at}: heap ${heap} leaves too little of the ${limit} memory limit for the rest of the JVM; use at most 75% of it`);
+    }
+}

@@ -1,0 +1,39 @@
+/** Requests and limits: merging config over defaults, and the check the API server would make. */
+import { parseCpu, parseMemory } from "../lib/quantity";
+import type { ResourcesOverride } from "./schema";
+
+export interface Resources {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export function mergeResources(base: Resources, override: ResourcesOverride | undefined): Resources {
+    return {
+        requests: { ...base.requests, ...override?.requests },
+        limits: { ...base.limits, ...override?.limits },
+    };
+}
+
+/** Requests above limits are rejected by the API server; say so at the key that caused it. */
+export function checkResources(
+    merged: Resources,
+    override: ResourcesOverride | undefined,
+    path: string[],
+    key: (...path: string[]) => string,
+    problems: string[],
+): void {
+    const parsers = { cpu: parseCpu, memory: parseMemory } as const;
+    for (const kind of ["cpu", "memory"] as const) {
+        if (override?.requests?.[kind] === undefined && override?.limits?.[kind] === undefined) {
+            continue;
+        }
+        const request = parsers[kind](merged.requests[kind]) ?? 0;
+        const limit = parsers[kind](merged.limits[kind]) ?? 0;
+        if (request > limit) {
+            const side = override?.requests?.[kind] !== undefined ? "requests" : "limits";
+            problems.push(
+                `${key(...path, side, kind)}: request ${merged.requests[kind]} exceeds limit ${merged.limits[kind]}; a request must be at most its limit`,
+            );
+        }
+    }
+}
