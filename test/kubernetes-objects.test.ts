@@ -200,3 +200,17 @@ function diff(a: readonly KubeObject[], b: readonly KubeObject[]): string[] {
     const ids = new Set([...before.keys(), ...after.keys()]);
     return [...ids].filter((id) => before.get(id) !== after.get(id)).sort();
 }
+
+describe("probes", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: every long-running container has a readiness and a liveness or startup probe`, async () => {
+            const declared = await declare({ stack });
+            for (const o of declared.objects.filter((x) => LONG_RUNNING.includes(x.kind))) {
+                for (const c of podTemplate(o)!.spec.containers) {
+                    assert.ok(c.readinessProbe, `${objectId(o)}/${c.name} readiness`);
+                    assert.ok(c.livenessProbe || c.startupProbe, `${objectId(o)}/${c.name} liveness`);
+                }
+            }
+        });
+    }
+});

@@ -19,6 +19,9 @@ export const EVENT_START = "^\\d{4}-\\d{2}-\\d{2} ";
 
 export const LOG_INDEX = "logs-ecommerce";
 
+/** Where the log shipper answers its probes. */
+export const SHIPPER_HTTP_PORT = 5066;
+
 function field(path: string): string {
     return path
         .split(".")
@@ -90,5 +93,9 @@ export function filebeatConfig(namespace: string, logstashHost: string): Record<
         ],
         "output.logstash": { hosts: [logstashHost] },
         "logging.level": "info",
+        // Filebeat's own HTTP endpoint, for the kubelet's probes.
+        "http.enabled": true,
+        "http.host": "0.0.0.0",
+        "http.port": SHIPPER_HTTP_PORT,
     };
 }

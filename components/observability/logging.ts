@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { ELASTICSEARCH, KIBANA, LOGSTASH } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../stacks/observability-settings";
 import { PART_OF, selectorLabels, standardLabels } from "../labels";
-import { filebeatConfig, logstashPipeline } from "./log-pipeline";
+import { SHIPPER_HTTP_PORT, filebeatConfig, logstashPipeline } from "./log-pipeline";
 import { ToolWorkload } from "./tool-workload";
 
 export interface LoggingArgs {
@@ -188,6 +188,9 @@ export class Logging extends pulumi.ComponentResource {
                                     image: args.settings.shipper.image,
                                     args: ["-c", "/etc/filebeat/filebeat.yml", "-e"],
                                     env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+                                    ports: [{ name: "http", containerPort: SHIPPER_HTTP_PORT, protocol: "TCP" }],
+                                    readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+                                    livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 20, failureThreshold: 6 },
                                     resources: args.settings.shipper.resources,
                                     securityContext: {
                                         allowPrivilegeEscalation: false,

@@ -12,11 +12,14 @@ import { stringify } from "yaml";
 import { dashboardQueries, prometheusFiles } from "../observability.test";
 import { declare } from "../support";
 
+/** PROMTOOL names an upstream build (scripts/build-promtool.sh); otherwise the one on PATH. */
+const PROMTOOL = process.env.PROMTOOL ?? "promtool";
+
 function promtool(...args: string[]) {
-    return spawnSync("promtool", args, { encoding: "utf8" });
+    return spawnSync(PROMTOOL, args, { encoding: "utf8" });
 }
 
-const available = spawnSync("promtool", ["--version"]).status === 0;
+const available = spawnSync(PROMTOOL, ["--version"]).status === 0;
 
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: promtool`, function () {
@@ -41,7 +44,7 @@ for (const stack of ["dev", "prod"]) {
             const configFile = path.join(dir, "prometheus.yml");
             fs.writeFileSync(configFile, stringify({ ...config, rule_files: [rulesFile] }));
             let result = promtool("check", "config", configFile);
-            if (result.status !== 0 && /field kubernetes_sd_configs not found/.test(result.stdout + result.stderr)) {
+            if (result.status !== 0 && !process.env.PROMTOOL && /field kubernetes_sd_configs not found/.test(result.stdout + result.stderr)) {
                 // Debian builds Prometheus without Kubernetes discovery. Check everything else
                 // with file discovery in its place; the discovery blocks are checked structurally
                 // in observability.test.ts, and fully where an upstream promtool is on PATH.
@@ -92,3 +95,14 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+describe("upstream promtool pin", () => {
+    it("builds the promtool of the Prometheus version the stacks deploy", async () => {
+        const { OBSERVABILITY_DEFAULTS } = await import("../../stacks/defaults");
+        const goMod = fs.readFileSync(path.resolve(__dirname, "..", "..", "tools", "promtool", "go.mod"), "utf8");
+        const module = /github\.com\/prometheus\/prometheus v0\.(\d+)\.(\d+)/.exec(goMod)!;
+        const image = /:v2\.(\d+)\.(\d+)$/.exec(OBSERVABILITY_DEFAULTS.metrics.prometheus.image)!;
+        // Prometheus 2.X.Y is published as the Go module version v0.X.Y.
+        assert.deepEqual([module[1], module[2]], [image[1], image[2]]);
+    });
+});
