@@ -57,6 +57,14 @@ export interface ServiceSpec {
 }
 
 const BUSINESS_START: readonly ServiceName[] = ["cloud-config", "service-discovery"];
+const BUSINESS_NAMES: readonly ServiceName[] = [
+    "user-service",
+    "product-service",
+    "order-service",
+    "payment-service",
+    "shipping-service",
+    "favourite-service",
+];
 
 export const SERVICES: readonly ServiceSpec[] = [
     {
@@ -100,17 +108,8 @@ export const SERVICES: readonly ServiceSpec[] = [
         contextPath: "",
         metricsScrapeable: true,
         startsAfter: ["cloud-config", "service-discovery"],
-        calls: [
-            "cloud-config",
-            "service-discovery",
-            "user-service",
-            "product-service",
-            "order-service",
-            "payment-service",
-            "shipping-service",
-            "favourite-service",
-            "proxy-client",
-        ],
+        // Routes /<service>/** to each business service and /app/** to the web client.
+        calls: [...BUSINESS_START, ...BUSINESS_NAMES, "proxy-client"],
         scaling: "horizontal",
         tier: "edge",
     },
@@ -137,16 +136,8 @@ export const SERVICES: readonly ServiceSpec[] = [
         // Its actuator endpoints need the ADMIN role: no anonymous scraping.
         metricsScrapeable: false,
         startsAfter: [...BUSINESS_START, "api-gateway"],
-        calls: [
-            "cloud-config",
-            "service-discovery",
-            "user-service",
-            "product-service",
-            "order-service",
-            "payment-service",
-            "shipping-service",
-            "favourite-service",
-        ],
+        // Feign clients to every business service, found through Eureka.
+        calls: [...BUSINESS_START, ...BUSINESS_NAMES],
         scaling: "horizontal",
         tier: "frontend",
     },
