@@ -8,4 +8,5 @@ export const database = outputs.database;
 export const gatewayUrl = outputs.gatewayUrl;
 export const serviceUrls = outputs.serviceUrls;
 export const tools = outputs.tools;
+export const logs = outputs.logs;
 export const grafanaAdminPassword = outputs.grafanaAdminPassword;

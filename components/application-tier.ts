@@ -5,6 +5,7 @@ import { datasourceWiring } from "./datasource";
 import { GatewayIngress } from "./gateway-ingress";
 import { standardLabels } from "./labels";
 import { Microservice } from "./microservice";
+import { secretDigest } from "./secret-digest";
 import type { DatabaseEndpoint } from "./postgres";
 
 export interface ApplicationTierArgs {
@@ -12,11 +13,15 @@ export interface ApplicationTierArgs {
     readonly settings: Settings;
     /** The database, when services keep their data in PostgreSQL (datasource `postgres`). */
     readonly database?: DatabaseEndpoint;
+    /** Each business service's database password, whose digest rolls its pods on rotation. */
+    readonly databasePasswords?: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 /** The ten services of the manual, one Microservice each, and the Ingress to the gateway. */
 export class ApplicationTier extends pulumi.ComponentResource {
     readonly services: Readonly<Record<ServiceName, Microservice>>;
+    /** Every Deployment, for what must wait until all services are up (the smoke test). */
+    readonly deployments: readonly pulumi.Resource[];
     /** External URL of the API Gateway when the Ingress has a host. */
     readonly gatewayUrl?: pulumi.Output<string>;
 
@@ -40,11 +45,16 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds,
                     extraEnv: datasource?.env,
                     extraGates: datasource?.gates,
+                    secretDigest:
+                        args.database && args.databasePasswords?.[spec.name]
+                            ? secretDigest([args.databasePasswords[spec.name]!])
+                            : undefined,
                 },
                 { parent: this },
             );
         }
         this.services = services;
+        this.deployments = Object.values(services).map((s) => s.deployment);
 
         if (settings.ingress) {
             const gateway = services["api-gateway"];

@@ -5,6 +5,7 @@ import { formatMemory, parseMemory } from "../lib/quantity";
 import type { ServiceSettings } from "../stacks/settings";
 import { selectorLabels, standardLabels } from "./labels";
 import { restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "./pod";
+import { RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "./secret-digest";
 import { springEnvironment, type SpringPlatform } from "./spring-env";
 
 export interface MicroserviceArgs extends SpringPlatform {
@@ -21,6 +22,8 @@ export interface MicroserviceArgs extends SpringPlatform {
     readonly extraEnv?: readonly EnvVar[];
     /** What must be reachable besides the catalog's start-order dependencies. */
     readonly extraGates?: readonly Gate[];
+    /** Digest of the secret values the pods read: a change (rotation) rolls them. */
+    readonly secretDigest?: pulumi.Input<string>;
 }
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -42,6 +45,7 @@ const PORT_NAME = "http";
  */
 export class Microservice extends pulumi.ComponentResource {
     readonly deployment: k8s.apps.v1.Deployment;
+    readonly serviceAccount: k8s.core.v1.ServiceAccount;
     readonly service: k8s.core.v1.Service;
     readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
@@ -62,6 +66,13 @@ export class Microservice extends pulumi.ComponentResource {
         const env = mergeEnv([...wiring, ...(args.extraEnv ?? [])], args.service.env);
         const memoryLimit = parseMemory(args.service.resources.limits.memory) ?? 0;
 
+        // Its own identity, with no API token: none of the services talks to the Kubernetes API.
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(spec.name, { metadata, automountServiceAccountToken: false }, { parent: this });
+        const podAnnotations: Record<string, pulumi.Input<string>> = {
+            ...(args.service.restartedAt ? { [RESTARTED_AT_ANNOTATION]: args.service.restartedAt } : {}),
+            ...(args.secretDigest ? { [SECRET_DIGEST_ANNOTATION]: args.secretDigest } : {}),
+        };
+
         this.deployment = new k8s.apps.v1.Deployment(
             spec.name,
             {
@@ -79,8 +90,9 @@ export class Microservice extends pulumi.ComponentResource {
                     selector: { matchLabels: selectorLabels(spec.name) },
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
                     template: {
-                        metadata: { labels },
+                        metadata: { labels, annotations: podAnnotations },
                         spec: {
+                            serviceAccountName: spec.name,
                             automountServiceAccountToken: false,
                             securityContext: restrictedPodSecurity(),
                             initContainers: waitFor([...spec.startsAfter.map(serviceGate), ...(args.extraGates ?? [])], args.waitImage),
@@ -102,7 +114,7 @@ export class Microservice extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this },
+            { parent: this, dependsOn: [this.serviceAccount] },
         );
 
         this.service = new k8s.core.v1.Service(

@@ -1,5 +1,6 @@
 /** What every PostgreSQL pod shares: the image's user, the superuser's libpq environment, the scripts. */
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { POSTGRES } from "../catalog";
@@ -55,6 +56,7 @@ export interface ScriptPodArgs {
     /** PVC to mount at BACKUP_MOUNT. */
     readonly backupClaim?: string;
     readonly labels: Record<string, string>;
+    readonly annotations?: Record<string, pulumi.Input<string>>;
     /** OnFailure retries in place (backups); Never leaves a failed run for inspection (restores). */
     readonly restartPolicy?: "OnFailure" | "Never";
 }
@@ -74,8 +76,9 @@ export function scriptPod(args: ScriptPodArgs): k8s.types.input.core.v1.PodTempl
         mounts.push({ name: "backups", mountPath: BACKUP_MOUNT });
     }
     return {
-        metadata: { labels: args.labels },
+        metadata: { labels: args.labels, ...(args.annotations ? { annotations: args.annotations } : {}) },
         spec: {
+            serviceAccountName: POSTGRES.name,
             restartPolicy: args.restartPolicy ?? "OnFailure",
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurity(POSTGRES_UID),

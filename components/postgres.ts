@@ -5,8 +5,10 @@ import { POSTGRES, databaseOwners } from "../catalog";
 import type { PostgresSettings } from "../stacks/settings";
 import { standardLabels, selectorLabels } from "./labels";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
+import { SECRET_DIGEST_ANNOTATION, secretDigest } from "./secret-digest";
 import {
     CREDENTIALS_SECRET,
+    SCRIPTS_MOUNT,
     POSTGRES_UID,
     SCRIPTS_CONFIGMAP,
     SUPERUSER_PASSWORD_KEY,
@@ -23,6 +25,8 @@ export interface PostgresArgs {
     readonly settings: PostgresSettings;
     readonly skipAwait: boolean;
     readonly rolloutTimeoutSeconds: number;
+    /** Bumping it regenerates every password (manual 8.1). */
+    readonly secretsRotation: number;
 }
 
 /** Where the services find the database, and the Secret that holds their passwords. */
@@ -43,7 +47,10 @@ export class Postgres extends pulumi.ComponentResource {
     readonly credentials: k8s.core.v1.Secret;
     readonly scripts: k8s.core.v1.ConfigMap;
     readonly provision: k8s.batch.v1.Job;
+    readonly serviceAccount: k8s.core.v1.ServiceAccount;
     readonly endpoint: DatabaseEndpoint = { host: POSTGRES.serviceName, port: POSTGRES.port, secretName: CREDENTIALS_SECRET };
+    /** Each business service's database password (secret), for the digests that roll its pods. */
+    readonly servicePasswords: Readonly<Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:Postgres", name, {}, opts);
@@ -56,12 +63,26 @@ export class Postgres extends pulumi.ComponentResource {
         };
 
         // Marked secret here too, not only by the provider's schema: nothing downstream may show them.
+        // The keeper regenerates them when secretsRotation is bumped.
         const password = (id: string) =>
-            pulumi.secret(new random.RandomPassword(`${POSTGRES.name}-${id}`, { length: 32, special: false }, { parent: this }).result);
-        const stringData: Record<string, pulumi.Input<string>> = { [SUPERUSER_PASSWORD_KEY]: password("superuser") };
+            pulumi.secret(
+                new random.RandomPassword(
+                    `${POSTGRES.name}-${id}`,
+                    { length: 32, special: false, keepers: { rotation: String(args.secretsRotation) } },
+                    { parent: this },
+                ).result,
+            );
+        const superuserPassword = password("superuser");
+        const servicePasswords: Record<string, pulumi.Output<string>> = {};
         for (const owner of databaseOwners()) {
-            stringData[passwordKey(owner.name)] = password(owner.name);
+            servicePasswords[owner.name] = password(owner.name);
         }
+        this.servicePasswords = servicePasswords;
+        const stringData: Record<string, pulumi.Input<string>> = { [SUPERUSER_PASSWORD_KEY]: superuserPassword };
+        for (const [service, value] of Object.entries(servicePasswords)) {
+            stringData[passwordKey(service)] = value;
+        }
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(POSTGRES.name, { metadata: meta(POSTGRES.name), automountServiceAccountToken: false }, { parent: this });
         this.credentials = new k8s.core.v1.Secret(
             CREDENTIALS_SECRET,
             { metadata: meta(CREDENTIALS_SECRET), type: "Opaque", stringData },
@@ -83,6 +104,12 @@ export class Postgres extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const serverEnv = [
+            { name: "POSTGRES_USER", value: POSTGRES.superuser },
+            secretEnv("POSTGRES_PASSWORD", SUPERUSER_PASSWORD_KEY),
+            // A subdirectory: the volume's root may hold lost+found, which initdb refuses.
+            { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+        ];
         const ready = { exec: { command: ["pg_isready", "-U", POSTGRES.superuser, "-h", "127.0.0.1", "-p", String(POSTGRES.port)] } };
         this.statefulSet = new k8s.apps.v1.StatefulSet(
             POSTGRES.name,
@@ -95,21 +122,34 @@ export class Postgres extends pulumi.ComponentResource {
                     // Deleting or scaling the StatefulSet never deletes the data.
                     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                     template: {
-                        metadata: { labels },
+                        metadata: { labels, annotations: { [SECRET_DIGEST_ANNOTATION]: secretDigest([superuserPassword]) } },
                         spec: {
+                            serviceAccountName: POSTGRES.name,
                             automountServiceAccountToken: false,
                             securityContext: restrictedPodSecurity(POSTGRES_UID),
+                            // A rotated superuser password must reach the existing cluster before it starts.
+                            initContainers: [
+                                {
+                                    name: "set-superuser-password",
+                                    image: settings.image,
+                                    command: ["sh", `${SCRIPTS_MOUNT}/set-superuser-password.sh`],
+                                    env: [...serverEnv],
+                                    resources: settings.resources,
+                                    securityContext: restrictedContainerSecurity(),
+                                    volumeMounts: [
+                                        { name: "data", mountPath: "/var/lib/postgresql/data" },
+                                        { name: "run", mountPath: "/var/run/postgresql" },
+                                        { name: "tmp", mountPath: "/tmp" },
+                                        { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
+                                    ],
+                                },
+                            ],
                             containers: [
                                 {
                                     name: POSTGRES.name,
                                     image: settings.image,
                                     ports: [{ name: "postgres", containerPort: POSTGRES.port, protocol: "TCP" }],
-                                    env: [
-                                        { name: "POSTGRES_USER", value: POSTGRES.superuser },
-                                        secretEnv("POSTGRES_PASSWORD", SUPERUSER_PASSWORD_KEY),
-                                        // A subdirectory: the volume's root may hold lost+found, which initdb refuses.
-                                        { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
-                                    ],
+                                    env: [...serverEnv],
                                     resources: settings.resources,
                                     startupProbe: { ...ready, periodSeconds: 10, failureThreshold: 30 },
                                     readinessProbe: { ...ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
@@ -125,6 +165,7 @@ export class Postgres extends pulumi.ComponentResource {
                             volumes: [
                                 { name: "run", emptyDir: {} },
                                 { name: "tmp", emptyDir: {} },
+                                { name: "scripts", configMap: { name: SCRIPTS_CONFIGMAP, defaultMode: 0o555 } },
                             ],
                         },
                     },
@@ -140,7 +181,7 @@ export class Postgres extends pulumi.ComponentResource {
                     ],
                 },
             },
-            { parent: this, dependsOn: [this.credentials], protect: settings.protect },
+            { parent: this, dependsOn: [this.credentials, this.scripts, this.serviceAccount], protect: settings.protect },
         );
 
         this.provision = new k8s.batch.v1.Job(
@@ -152,6 +193,8 @@ export class Postgres extends pulumi.ComponentResource {
                     template: scriptPod({
                         image: settings.image,
                         script: "provision.sh",
+                        // New passwords make a new Job, which sets them on the roles.
+                        annotations: { [SECRET_DIGEST_ANNOTATION]: secretDigest([superuserPassword, ...Object.values(servicePasswords)]) },
                         labels: standardLabels({ name: `${POSTGRES.name}-provision`, component: "database", instance: args.stack }),
                         resources: settings.backup.resources,
                         env: [

@@ -3,6 +3,7 @@
  * inputs, and echoes inputs back as state so outputs resolve as they would after `up`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 
 export interface RecordedResource {
     readonly type: string;
@@ -27,9 +28,10 @@ interface MonitorLike {
 
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
-/** The value the mocks give a RandomPassword of that name. */
-export function mockPassword(name: string): string {
-    return `mock-password-${name}-Zq7`;
+/** The value the mocks give a RandomPassword of that name and inputs (keepers change it, as in the provider). */
+export function mockPassword(name: string, inputs: Record<string, unknown> = {}): string {
+    const salt = createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 8);
+    return `mock-password-${name}-${salt}`;
 }
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
@@ -59,7 +61,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === RANDOM_PASSWORD) {
             // What the provider would generate; recognisable, so tests can look for leaks of it.
-            state.result = mockPassword(args.name);
+            state.result = mockPassword(args.name, args.inputs);
         }
         return { id: `${args.name}-id`, state };
     }

@@ -8,6 +8,11 @@ import { Environment } from "../components/environment";
 import { Observability } from "../components/observability";
 import { Postgres } from "../components/postgres";
 import { PostgresBackup } from "../components/postgres-backup";
+import { NetworkIsolation } from "../components/network/isolation";
+import { trafficEdges } from "../components/network/traffic";
+import { shipperNamespace } from "../components/observability/logging";
+import { SmokeTest } from "../components/smoke-test";
+import { createHash } from "crypto";
 import type { ServiceName } from "../catalog";
 import { loadSettings, type Settings } from "./settings";
 
@@ -15,6 +20,8 @@ export interface StackOutputs {
     readonly namespace: pulumi.Output<string>;
     /** Where the database answers inside the cluster (`postgres-service:5432`). */
     readonly database: pulumi.Output<string>;
+    /** Manual 4.1: the log tail of every service, ready to paste. */
+    readonly logs: Record<string, string>;
     /** Manual 4.2's tools: how to reach each one that runs. */
     readonly tools: Record<string, string>;
     /** Grafana's generated admin password (secret); absent when metrics are off. */
@@ -59,23 +66,59 @@ export function defineStack(settings: Settings = currentSettings()): StackOutput
     const common = { namespace, stack: settings.stack, skipAwait: settings.skipAwait };
     const postgres = new Postgres(
         "postgres",
-        { ...common, settings: settings.postgres, rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds },
+        { ...common, settings: settings.postgres, rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds, secretsRotation: settings.secretsRotation },
         opts,
     );
     new PostgresBackup("postgres-backup", { ...common, settings: settings.postgres, server: postgres.statefulSet }, opts);
     const observability = new Observability(
         "observability",
-        { ...common, namespaceName: settings.namespace, settings: settings.observability },
+        { ...common, namespaceName: settings.namespace, settings: settings.observability, secretsRotation: settings.secretsRotation },
         opts,
     );
     const app = new ApplicationTier(
         "application",
-        { namespace, settings, database: settings.datasource === "postgres" ? postgres.endpoint : undefined },
+        {
+            namespace,
+            settings,
+            database: settings.datasource === "postgres" ? postgres.endpoint : undefined,
+            databasePasswords: postgres.servicePasswords,
+        },
         opts,
     );
+    if (settings.networkIsolation) {
+        const shipper = settings.observability.logging ? [shipperNamespace(settings.namespace)] : [];
+        new NetworkIsolation(
+            "network",
+            {
+                namespace,
+                namespaceName: settings.namespace,
+                extraNamespaces: shipper,
+                stack: settings.stack,
+                edges: trafficEdges(settings, shipperNamespace(settings.namespace)),
+            },
+            { ...opts, dependsOn: [observability] },
+        );
+    }
+    if (settings.smokeTest) {
+        new SmokeTest(
+            "smoke-test",
+            {
+                namespace,
+                stack: settings.stack,
+                image: settings.waitImage,
+                revision: serviceRevision(settings),
+                skipAwait: settings.skipAwait,
+                after: app.deployments,
+            },
+            opts,
+        );
+    }
 
     return {
         namespace: environment.namespace,
+        logs: Object.fromEntries(
+            Object.keys(app.services).map((name) => [name, `kubectl logs -f deployment/${name} -n ${settings.namespace} --tail=100`]),
+        ),
         database: pulumi.output(`${postgres.endpoint.host}:${postgres.endpoint.port}`),
         tools: observability.access,
         grafanaAdminPassword: observability.grafanaAdminPassword,
@@ -84,4 +127,12 @@ export function defineStack(settings: Settings = currentSettings()): StackOutput
             Object.fromEntries(Object.entries(app.services).map(([name, svc]) => [name, svc.url])),
         ) as pulumi.Output<Record<ServiceName, string>>,
     };
+}
+
+/** Everything about the services that a deploy can change: a new value means the smoke test runs again. */
+function serviceRevision(settings: Settings): string {
+    const services = Object.values(settings.services).map((s) => ({ image: s.image, env: s.env, restartedAt: s.restartedAt, replicas: s.replicas }));
+    return createHash("sha256")
+        .update(JSON.stringify({ services, datasource: settings.datasource, rotation: settings.secretsRotation }))
+        .digest("hex");
 }

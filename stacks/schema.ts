@@ -97,6 +97,7 @@ export const serviceOverride = strict({
         .optional(),
     autoscaling: strict({ ...autoscalingOverride.shape, enabled: z.boolean().optional() }).optional(),
     resources: resourcesOverride.optional(),
+    restartedAt: z.string().max(63, "must be at most 63 characters (a timestamp such as 2025-01-31T10:00:00Z)").optional(),
     env: z
         .record(
             z.string().regex(ENV_NAME, "must be an environment variable name (letters, digits, '_', not starting with a digit)"),
@@ -216,10 +217,18 @@ export const stackConfig = strict({
     waitImage: imageRef,
     skipAwait: bool,
     scaleToZero: bool,
+    smokeTest: bool,
+    networkIsolation: bool,
+    restartedAt: z.string().max(63, "must be at most 63 characters (a timestamp such as 2025-01-31T10:00:00Z)"),
+    secretsRotation: z.preprocess(
+        (raw) => (typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : raw),
+        z.number({ error: "must be a whole number (bump it to rotate)" }).int("must be a whole number (bump it to rotate)").nonnegative("must be 0 or more"),
+    ),
     rolloutTimeoutSeconds: integer("seconds"),
     ingressEnabled: bool,
     ingressClassName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be an IngressClass name such as nginx"),
     ingressHost: hostname,
+    ingressControllerNamespace: dnsLabel,
     ingressTlsSecretName: z.string().refine((s) => s === "" || DNS_SUBDOMAIN.test(s), "must be empty or a Secret name"),
     autoscaling: fromJson(autoscalingOverride),
     resources: fromJson(resourcesOverride),

@@ -28,10 +28,14 @@ export interface ServiceSettings {
     readonly resources: Resources;
     /** Extra environment from config; applied after the wiring, so it can override it. */
     readonly env: Readonly<Record<string, string>>;
+    /** Stamped on the pod template: a new value rolls the pods (manual 3.3). */
+    readonly restartedAt?: string;
 }
 
 export interface IngressSettings {
     readonly className: string;
+    /** Namespace of the ingress controller, the only one that may reach the gateway from outside. */
+    readonly controllerNamespace: string;
     readonly host?: string;
     readonly tlsSecretName?: string;
 }
@@ -70,6 +74,12 @@ export interface Settings {
     readonly datasource: Datasource;
     readonly postgres: PostgresSettings;
     readonly observability: ObservabilitySettings;
+    /** Run the smoke-test Job after each change (manual 9.1). */
+    readonly smokeTest: boolean;
+    /** Default-deny network policies with one allow policy per component. */
+    readonly networkIsolation: boolean;
+    /** Bumping it regenerates every generated password. */
+    readonly secretsRotation: number;
     /** Problems that do not stop a development stack; the program logs them at preview. */
     readonly warnings: readonly string[];
     readonly podSecurity: "privileged" | "baseline" | "restricted";
@@ -135,6 +145,7 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
                 : replicasFor(spec, override, stackAutoscaling, key(...path), problems),
             resources,
             env: override.env ?? {},
+            restartedAt: override.restartedAt || config.restartedAt || undefined,
         };
     }
 
@@ -151,6 +162,9 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
         datasource: config.datasource,
         postgres,
         observability,
+        smokeTest: config.smokeTest,
+        networkIsolation: config.networkIsolation,
+        secretsRotation: config.secretsRotation,
         warnings,
         podSecurity: config.podSecurity,
         kubeContext: config.kubeContext === "" ? undefined : config.kubeContext,
@@ -162,6 +176,7 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
         ingress: config.ingressEnabled
             ? {
                   className: config.ingressClassName,
+                  controllerNamespace: config.ingressControllerNamespace,
                   host: config.ingressHost || undefined,
                   tlsSecretName: config.ingressTlsSecretName || undefined,
               }

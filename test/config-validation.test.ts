@@ -91,7 +91,7 @@ describe("config validation", () => {
         const top = await rejection({ stack: "prod", config: { imagetag: "0.2.0" } });
         assert.match(top, /ecommerce:imagetag: unknown key; allowed keys here: namespace, .*imageTag/);
         const nested = await rejection({ stack: "prod", config: { services: { "user-service": { replica: 2 } } } });
-        assert.match(nested, /ecommerce:services\.user-service\.replica: unknown key; allowed keys here: image, replicas, autoscaling, resources, env/);
+        assert.match(nested, /ecommerce:services\.user-service\.replica: unknown key; allowed keys here: image, replicas, autoscaling, resources, restartedAt, env/);
     });
 
     it("refuses to autoscale or replicate the singletons", async () => {

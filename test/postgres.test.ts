@@ -70,7 +70,7 @@ for (const stack of ["dev", "prod"]) {
         });
 
         it("never shows a password in plain text in what it declares or exports", () => {
-            const passwords = declared.resources.filter((r) => r.type === RANDOM_PASSWORD).map((r) => mockPassword(r.name));
+            const passwords = declared.resources.filter((r) => r.type === RANDOM_PASSWORD).map((r) => mockPassword(r.name, r.inputs));
             const plainOutputs = Object.entries(declared.outputs).filter(([name]) => !declared.secretOutputs.includes(name));
             const visible = JSON.stringify([...declared.resources.map((r) => withoutSecrets(r.inputs)), plainOutputs]);
             for (const password of passwords) {

@@ -6,9 +6,20 @@ export interface Declared extends RunResult {
     readonly objects: readonly KubeObject[];
 }
 
-export async function declare(options: RunOptions): Promise<Declared> {
-    const result = await runProgram(options);
-    return { ...result, objects: kubernetesObjects(result.resources) };
+const cache = new Map<string, Promise<Declared>>();
+
+/**
+ * Runs a stack offline and extracts its objects. The same stack and config give the same
+ * result, so runs are shared between tests; callers must not modify what they get.
+ */
+export function declare(options: RunOptions): Promise<Declared> {
+    const key = JSON.stringify(options);
+    let run = cache.get(key);
+    if (!run) {
+        run = runProgram(options).then((result) => ({ ...result, objects: kubernetesObjects(result.resources) }));
+        cache.set(key, run);
+    }
+    return run;
 }
 
 export function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
@@ -52,6 +63,7 @@ export interface PodTemplateView {
         securityContext?: Record<string, unknown>;
         automountServiceAccountToken?: boolean;
         restartPolicy?: string;
+        serviceAccountName?: string;
         volumes?: { name: string; persistentVolumeClaim?: { claimName: string }; configMap?: { name: string }; emptyDir?: object }[];
     };
 }

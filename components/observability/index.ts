@@ -12,6 +12,7 @@ export interface ObservabilityArgs {
     readonly stack: string;
     readonly settings: ObservabilitySettings;
     readonly skipAwait: boolean;
+    readonly secretsRotation: number;
 }
 
 /**
@@ -35,7 +36,13 @@ export class Observability extends pulumi.ComponentResource {
         if (settings.metrics) {
             const metrics = new Metrics(
                 "metrics",
-                { ...common, settings: settings.metrics, tracing: settings.tracing !== undefined, logging: logging !== undefined },
+                {
+                    ...common,
+                    settings: settings.metrics,
+                    tracing: settings.tracing !== undefined,
+                    logging: logging !== undefined,
+                    secretsRotation: args.secretsRotation,
+                },
                 parent,
             );
             this.grafanaAdminPassword = metrics.grafanaAdminPassword;

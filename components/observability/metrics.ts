@@ -5,6 +5,8 @@ import { stringify } from "yaml";
 import { ELASTICSEARCH, GRAFANA, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../stacks/observability-settings";
 import { standardLabels } from "../labels";
+import { restrictedContainerSecurity } from "../pod";
+import { SECRET_DIGEST_ANNOTATION, secretDigest } from "../secret-digest";
 import { DASHBOARD_UID, PROMETHEUS_DATASOURCE_UID, serviceDashboard } from "./dashboard";
 import { LOG_INDEX } from "./log-pipeline";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "./prometheus-config";
@@ -20,6 +22,8 @@ export interface MetricsArgs {
     readonly tracing: boolean;
     readonly logging: boolean;
     readonly skipAwait: boolean;
+    /** Bumping it regenerates the admin password. */
+    readonly secretsRotation: number;
 }
 
 export const GRAFANA_SECRET = "grafana-admin";
@@ -96,7 +100,9 @@ export class Metrics extends pulumi.ComponentResource {
         );
 
         // Marked secret here too, not only by the provider's schema: nothing downstream may show it.
-        this.grafanaAdminPassword = pulumi.secret(new random.RandomPassword("grafana-admin", { length: 24, special: false }, parent).result);
+        this.grafanaAdminPassword = pulumi.secret(
+            new random.RandomPassword("grafana-admin", { length: 24, special: false, keepers: { rotation: String(args.secretsRotation) } }, parent).result,
+        );
         const secret = new k8s.core.v1.Secret(
             GRAFANA_SECRET,
             { metadata: meta(GRAFANA_SECRET), type: "Opaque", stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword } },
@@ -138,6 +144,7 @@ export class Metrics extends pulumi.ComponentResource {
         const provisioning = new k8s.core.v1.ConfigMap("grafana-provisioning", { metadata: meta("grafana-provisioning"), data: grafanaFiles }, parent);
         const dashboardMap = new k8s.core.v1.ConfigMap("grafana-dashboards", { metadata: meta("grafana-dashboards"), data: dashboards }, parent);
         const fromSecret = (envName: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: GRAFANA_SECRET, key } } });
+        const adminEnv = [fromSecret("GF_SECURITY_ADMIN_USER", "admin-user"), fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"), { name: "GF_LOG_MODE", value: "console" }];
         this.grafana = new ToolWorkload(
             GRAFANA.name,
             {
@@ -146,7 +153,28 @@ export class Metrics extends pulumi.ComponentResource {
                 tool: GRAFANA,
                 settings: settings.grafana,
                 uid: 472,
-                env: [fromSecret("GF_SECURITY_ADMIN_USER", "admin-user"), fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"), { name: "GF_LOG_MODE", value: "console" }],
+                env: adminEnv,
+                // Grafana reads the admin password from the environment only when it creates its
+                // database; afterwards a rotated password is set with its own CLI before start.
+                initContainers: [
+                    {
+                        name: "set-admin-password",
+                        image: settings.grafana.image,
+                        command: [
+                            "sh",
+                            "-c",
+                            'if [ -f /var/lib/grafana/grafana.db ]; then grafana cli --homepath /usr/share/grafana admin reset-admin-password "$GF_SECURITY_ADMIN_PASSWORD"; fi',
+                        ],
+                        env: adminEnv,
+                        resources: settings.grafana.resources,
+                        securityContext: restrictedContainerSecurity(),
+                        volumeMounts: [
+                            { name: "data", mountPath: "/var/lib/grafana" },
+                            { name: "tmp", mountPath: "/tmp" },
+                        ],
+                    },
+                ],
+                podAnnotations: { [SECRET_DIGEST_ANNOTATION]: secretDigest([this.grafanaAdminPassword]) },
                 readinessPath: "/api/health",
                 storage: { size: settings.grafana.storageSize, storageClass: settings.grafana.storageClass, mountPath: "/var/lib/grafana" },
                 volumes: [

@@ -34,6 +34,9 @@ export interface ToolWorkloadArgs {
     readonly writableRoot?: boolean;
     /** Configuration the pods read: its digest rolls the pods when it changes. */
     readonly configDigestOf?: readonly string[];
+    /** More pod-template annotations (a secret digest). */
+    readonly podAnnotations?: Record<string, pulumi.Input<string>>;
+    readonly initContainers?: Input.Container[];
     readonly skipAwait: boolean;
 }
 
@@ -60,9 +63,14 @@ export class ToolWorkload extends pulumi.ComponentResource {
             ? { "ecommerce.io/config-digest": createHash("sha256").update(args.configDigestOf.join("\0")).digest("hex").slice(0, 16) }
             : {};
 
+        // Its own identity; an API token only where the tool reads the API (Prometheus).
+        const account =
+            args.serviceAccountName ??
+            new k8s.core.v1.ServiceAccount(tool.name, { metadata, automountServiceAccountToken: false }, { parent: this }).metadata.name;
         const podSpec: Input.PodSpec = {
             automountServiceAccountToken: args.serviceAccountName !== undefined,
-            ...(args.serviceAccountName ? { serviceAccountName: args.serviceAccountName } : {}),
+            serviceAccountName: account,
+            ...(args.initContainers ? { initContainers: args.initContainers } : {}),
             securityContext: restrictedPodSecurity(args.uid),
             containers: [
                 {
@@ -88,7 +96,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
             ],
             volumes: [{ name: "tmp", emptyDir: {} }, ...(args.volumes ?? [])],
         };
-        const template = { metadata: { labels, annotations: digest }, spec: podSpec };
+        const template = { metadata: { labels, annotations: { ...digest, ...args.podAnnotations } }, spec: podSpec };
         const annotations: Record<string, string> = args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
         const selector = { matchLabels: selectorLabels(tool.name) };
 

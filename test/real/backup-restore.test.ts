@@ -162,4 +162,30 @@ describe("PostgreSQL scripts against a real server", function () {
         assert.match(result.stderr, /no backup at .*full_backup_20990101T000000Z\.sql\.gz/);
         assert.match(result.stderr, /full_backup_20250101T020000Z\.sql\.gz/);
     });
+
+    it("sets a rotated superuser password in single-user mode, before the server starts", () => {
+        const script = path.join(SCRIPTS, "set-superuser-password.sh");
+        const rotated = "RotatedSuperuser0123456789";
+        try {
+            server.whileStopped((data, asOwner) => asOwner("sh", [script], { PGDATA: data, POSTGRES_PASSWORD: rotated }));
+            assert.equal(psql(server, "postgres", "SELECT 1", "postgres", rotated), "1");
+            assert.throws(() => psql(server, "postgres", "SELECT 1"), /password authentication failed/);
+        } finally {
+            server.whileStopped((data, asOwner) => asOwner("sh", [script], { PGDATA: data, POSTGRES_PASSWORD: server.password }));
+        }
+    });
+
+    it("leaves a fresh volume to initdb, and refuses a password it cannot quote safely", () => {
+        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "pgdata-"));
+        try {
+            const fresh = sh("set-superuser-password.sh", { PGDATA: empty, POSTGRES_PASSWORD: "abc" });
+            assert.equal(fresh.status, 0, fresh.stderr);
+            assert.match(fresh.stdout, /initdb will set the password/);
+            fs.writeFileSync(path.join(empty, "PG_VERSION"), "15");
+            const quoted = sh("set-superuser-password.sh", { PGDATA: empty, POSTGRES_PASSWORD: "x'; DROP ROLE postgres; --" });
+            assert.equal(quoted.status, 2);
+        } finally {
+            fs.rmSync(empty, { recursive: true, force: true });
+        }
+    });
 });

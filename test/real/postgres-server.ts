@@ -15,6 +15,8 @@ export interface PgServer {
     /** libpq environment for the superuser. */
     readonly env: NodeJS.ProcessEnv;
     readonly dir: string;
+    /** Stops the server, runs `step` with the data directory and a way to run commands as its owner, starts it again. */
+    whileStopped(step: (data: string, asOwner: (file: string, args: string[], env?: NodeJS.ProcessEnv) => void) => void): void;
     stop(): void;
 }
 
@@ -46,27 +48,40 @@ export async function startPostgres(bin: string): Promise<PgServer> {
     const asRoot = process.getuid?.() === 0;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pg-test-"));
     const data = path.join(dir, "data");
-    const password = "test-superuser-password";
+    const password = "TestSuperuserPassword0";
     fs.writeFileSync(path.join(dir, "pwfile"), password);
     if (asRoot) {
         fs.chmodSync(dir, 0o755);
         execFileSync("chown", ["-R", "postgres:postgres", dir]);
     }
-    const run = (cmd: string, args: string[]) => {
-        const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
-        const result = spawnSync(file, argv, { encoding: "utf8" });
+    const asOwner = (file: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+        const withEnv = Object.entries(env).map(([k, v]) => `${k}=${v ?? ""}`);
+        const [cmd, argv] = asRoot
+            ? ["runuser", ["-u", "postgres", "--", "env", `PATH=${bin}:${process.env.PATH}`, ...withEnv, file, ...args]]
+            : ["env", [`PATH=${bin}:${process.env.PATH}`, ...withEnv, file, ...args]];
+        const result = spawnSync(cmd, argv, { encoding: "utf8", cwd: dir });
         if (result.status !== 0) {
-            throw new Error(`${cmd} failed: ${result.stderr || result.stdout}`);
+            throw new Error(`${file} failed: ${result.stderr || result.stdout}`);
         }
     };
+    const run = (cmd: string, args: string[]) => asOwner(path.join(bin, cmd), args);
     run("initdb", ["-D", data, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${path.join(dir, "pwfile")}`, "-E", "UTF8"]);
     const port = await freePort();
-    run("pg_ctl", ["-D", data, "-w", "-l", path.join(dir, "log"), "-o", `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`, "start"]);
+    const start = () => run("pg_ctl", ["-D", data, "-w", "-l", path.join(dir, "log"), "-o", `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`, "start"]);
+    start();
     return {
         port,
         password,
         dir,
         env: { PGHOST: "127.0.0.1", PGPORT: String(port), PGUSER: "postgres", PGPASSWORD: password },
+        whileStopped: (step) => {
+            run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+            try {
+                step(data, asOwner);
+            } finally {
+                start();
+            }
+        },
         stop: () => {
             run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
             fs.rmSync(dir, { recursive: true, force: true });

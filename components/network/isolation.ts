@@ -1,0 +1,118 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { selectorLabels, standardLabels } from "../labels";
+import { isPod, type Edge, type Peer, type PodPeer } from "./traffic";
+
+type Rule = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+export interface NetworkIsolationArgs {
+    /** Namespaces to close, by name, and the Output the stack's namespace resolves to (for ordering). */
+    readonly namespace: pulumi.Input<string>;
+    readonly namespaceName: string;
+    /** Other namespaces of the stack with pods in the edges (the log shipper's). */
+    readonly extraNamespaces: readonly string[];
+    readonly stack: string;
+    readonly edges: readonly Edge[];
+}
+
+const NAMESPACE_LABEL = "kubernetes.io/metadata.name";
+
+/**
+ * Default deny in each of the stack's namespaces, then one policy per pod group allowing
+ * exactly its edges: who may reach it on which port, and whom it may reach. DNS is open to
+ * every pod; nothing else is.
+ */
+export class NetworkIsolation extends pulumi.ComponentResource {
+    readonly policies: k8s.networking.v1.NetworkPolicy[] = [];
+
+    constructor(name: string, args: NetworkIsolationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:NetworkIsolation", name, {}, opts);
+        const nsOf = (peer: PodPeer) => peer.namespace ?? args.namespaceName;
+        const namespaceInput = (ns: string) => (ns === args.namespaceName ? args.namespace : ns);
+        const labels = (policy: string) => standardLabels({ name: policy, component: "network", instance: args.stack });
+
+        for (const ns of [args.namespaceName, ...args.extraNamespaces]) {
+            this.policies.push(
+                new k8s.networking.v1.NetworkPolicy(
+                    `${ns}-default-deny`,
+                    {
+                        metadata: { name: "default-deny", namespace: namespaceInput(ns), labels: labels("default-deny") },
+                        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+                    },
+                    { parent: this },
+                ),
+            );
+        }
+
+        const groups = new Map<string, PodPeer>();
+        for (const edge of args.edges) {
+            for (const peer of [edge.from, edge.to] as Peer[]) {
+                if (isPod(peer)) {
+                    groups.set(`${nsOf(peer)}/${peer.pod}`, peer);
+                }
+            }
+        }
+
+        const toRule = (peer: Peer, policyNs: string): Rule => {
+            if (isPod(peer)) {
+                const ns = nsOf(peer);
+                return {
+                    podSelector: { matchLabels: selectorLabels(peer.pod) },
+                    ...(ns === policyNs ? {} : { namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: ns } } }),
+                };
+            }
+            if ("namespace" in peer) {
+                return { namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: peer.namespace } } };
+            }
+            return { ipBlock: { cidr: "0.0.0.0/0" } };
+        };
+        const same = (a: Peer, b: PodPeer) => isPod(a) && a.pod === b.pod && nsOf(a) === nsOf(b);
+
+        for (const group of groups.values()) {
+            const ns = nsOf(group);
+            const incoming = args.edges.filter((e) => same(e.to, group));
+            const outgoing = args.edges.filter((e) => same(e.from, group));
+            const byPort = (edges: Edge[], peerOf: (e: Edge) => Peer) =>
+                [...new Set(edges.map((e) => e.port))].sort((a, b) => a - b).map((port) => ({
+                    port,
+                    peers: uniqueRules(edges.filter((e) => e.port === port).map((e) => toRule(peerOf(e), ns))),
+                }));
+            const policyName = `allow-${group.pod}`;
+            this.policies.push(
+                new k8s.networking.v1.NetworkPolicy(
+                    `${ns}-${policyName}`,
+                    {
+                        metadata: { name: policyName, namespace: namespaceInput(ns), labels: labels(policyName) },
+                        spec: {
+                            podSelector: { matchLabels: selectorLabels(group.pod) },
+                            policyTypes: ["Ingress", "Egress"],
+                            ingress: byPort(incoming, (e) => e.from).map(({ port, peers }) => ({ from: peers, ports: [{ protocol: "TCP", port }] })),
+                            egress: [
+                                ...byPort(outgoing, (e) => e.to).map(({ port, peers }) => ({ to: peers, ports: [{ protocol: "TCP", port }] })),
+                                // Name resolution, wherever the cluster runs its DNS.
+                                {
+                                    to: [{ namespaceSelector: {} }],
+                                    ports: [
+                                        { protocol: "UDP", port: 53 },
+                                        { protocol: "TCP", port: 53 },
+                                    ],
+                                },
+                            ],
+                        },
+                    },
+                    { parent: this },
+                ),
+            );
+        }
+        this.registerOutputs({});
+    }
+}
+
+function uniqueRules(rules: Rule[]): Rule[] {
+    const seen = new Map<string, Rule>();
+    for (const r of rules) {
+        seen.set(JSON.stringify(r), r);
+    }
+    return [...seen.values()];
+}
+

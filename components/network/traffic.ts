@@ -1,0 +1,103 @@
+/**
+ * Who may talk to whom, derived from the catalog and the stack's settings: the one source of
+ * the network policies. Every edge says why it exists.
+ */
+import { POSTGRES, SERVICES, serviceSpec } from "../../catalog";
+import { ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
+import type { Settings } from "../../stacks/settings";
+import { scrapedServices } from "../observability/prometheus-config";
+
+/** A group of pods by the `app.kubernetes.io/name` they carry, in the stack's namespace unless said. */
+export interface PodPeer {
+    readonly pod: string;
+    readonly namespace?: string;
+}
+
+/** Any pod of a namespace (the ingress controller's). */
+export interface NamespacePeer {
+    readonly namespace: string;
+}
+
+/** Addresses outside the cluster's pods: the API server, a Git host. */
+export interface ExternalPeer {
+    readonly external: string;
+}
+
+export type Peer = PodPeer | NamespacePeer | ExternalPeer;
+
+export interface Edge {
+    readonly from: PodPeer | NamespacePeer;
+    readonly to: PodPeer | ExternalPeer;
+    readonly port: number;
+    readonly why: string;
+}
+
+export const POSTGRES_CLIENT_JOBS = ["postgres-backup", "postgres-provision", "postgres-restore"] as const;
+export const SMOKE_TEST = "smoke-test";
+export const LOG_SHIPPER = "log-shipper";
+/** Ports the Kubernetes API server answers on (managed clusters 443, kubeadm and kind 6443). */
+export const API_SERVER_PORTS = [443, 6443] as const;
+
+export function isPod(peer: Peer): peer is PodPeer {
+    return "pod" in peer;
+}
+
+export function trafficEdges(settings: Settings, shipperNamespace: string): Edge[] {
+    const edges: Edge[] = [];
+    const add = (from: Edge["from"], to: Edge["to"], port: number, why: string) => edges.push({ from, to, port, why });
+    const pod = (name: string): PodPeer => ({ pod: name });
+    const { observability } = settings;
+
+    if (settings.ingress) {
+        const gateway = serviceSpec("api-gateway");
+        add({ namespace: settings.ingress.controllerNamespace }, pod(gateway.name), gateway.port, "the ingress controller forwards outside traffic");
+    }
+    for (const spec of SERVICES) {
+        for (const target of new Set([...spec.calls, ...spec.startsAfter])) {
+            const why = spec.calls.includes(target) ? "calls it" : "waits for it to be ready";
+            add(pod(spec.name), pod(target), serviceSpec(target).port, why);
+        }
+        if (spec.database) {
+            add(pod(spec.name), pod(POSTGRES.name), POSTGRES.port, "owns a database");
+        }
+        if (observability.tracing) {
+            add(pod(spec.name), pod(ZIPKIN.name), ZIPKIN.port, "sends spans");
+        }
+        if (settings.smokeTest) {
+            add(pod(SMOKE_TEST), pod(spec.name), spec.port, "checks its health");
+        }
+    }
+    // cloud-config clones its configuration from a Git host over HTTPS.
+    add(pod("cloud-config"), { external: "git" }, 443, "clones its configuration repository");
+    for (const job of POSTGRES_CLIENT_JOBS) {
+        add(pod(job), pod(POSTGRES.name), POSTGRES.port, "dumps, restores or provisions databases");
+    }
+    if (observability.metrics) {
+        for (const spec of scrapedServices()) {
+            add(pod(PROMETHEUS.name), pod(spec.name), spec.port, "scrapes its metrics");
+        }
+        for (const port of API_SERVER_PORTS) {
+            add(pod(PROMETHEUS.name), { external: "kubernetes-api" }, port, "discovers pods");
+        }
+        add(pod(GRAFANA.name), pod(PROMETHEUS.name), PROMETHEUS.port, "reads metrics");
+        if (observability.logging) {
+            add(pod(GRAFANA.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "reads logs");
+        }
+        if (observability.tracing) {
+            add(pod(GRAFANA.name), pod(ZIPKIN.name), ZIPKIN.port, "reads traces");
+        }
+    }
+    if (observability.logging) {
+        if (observability.tracing) {
+            add(pod(ZIPKIN.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "stores traces");
+        }
+        add(pod(LOGSTASH.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "indexes logs");
+        add(pod(KIBANA.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "queries logs");
+        const shipper = { pod: LOG_SHIPPER, namespace: shipperNamespace };
+        add(shipper, pod(LOGSTASH.name), LOGSTASH.port, "ships container logs");
+        for (const port of API_SERVER_PORTS) {
+            add(shipper, { external: "kubernetes-api" }, port, "reads pod metadata");
+        }
+    }
+    return edges;
+}

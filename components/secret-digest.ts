@@ -1,0 +1,14 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+
+export const SECRET_DIGEST_ANNOTATION = "ecommerce.io/secret-digest";
+export const RESTARTED_AT_ANNOTATION = "ecommerce.io/restartedAt";
+
+/**
+ * A short digest of the secret values a pod consumes, for its template: when a value changes
+ * (rotation), the template changes and the pods roll. A SHA-256 prefix of generated
+ * passwords reveals nothing of them, so the digest itself is not kept secret.
+ */
+export function secretDigest(values: readonly pulumi.Input<string>[]): pulumi.Output<string> {
+    return pulumi.unsecret(pulumi.all([...values]).apply((vs) => createHash("sha256").update(vs.join("\0")).digest("hex").slice(0, 16)));
+}

@@ -1,0 +1,98 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { SERVICES, actuatorPath, serviceSpec, serviceUrl } from "../catalog";
+import { SMOKE_TEST } from "./network/traffic";
+import { standardLabels } from "./labels";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
+
+export interface SmokeCheck {
+    readonly name: string;
+    readonly url: string;
+}
+
+/**
+ * Manual 9.1's "smoke tests básicos": every service's health endpoint directly, and each
+ * business service's through the gateway (which routes /<service>/** without stripping it).
+ */
+export function smokeChecks(): SmokeCheck[] {
+    const gateway = serviceUrl(serviceSpec("api-gateway"));
+    const direct = SERVICES.map((s) => ({ name: s.name, url: `${serviceUrl(s)}${actuatorPath(s, "health")}` }));
+    const routed = SERVICES.filter((s) => s.tier === "business").map((s) => ({
+        name: `${s.name} via api-gateway`,
+        url: `${gateway}${actuatorPath(s, "health")}`,
+    }));
+    return [...direct, ...routed];
+}
+
+/** The Job's script: each check retried for a minute; the first that stays down fails the Job with its name. */
+export function smokeScript(checks: readonly SmokeCheck[]): string {
+    const lines = checks.map((c) => `check "${c.name}" "${c.url}"`);
+    return [
+        "set -u",
+        "check() {",
+        '  for i in 1 2 3 4 5 6; do wget -q -T 5 -O /dev/null "$2" && echo "healthy: $1" && return 0; sleep 10; done',
+        '  echo "UNHEALTHY: $1 ($2)" | tee /dev/termination-log >&2',
+        "  exit 1",
+        "}",
+        ...lines,
+        `echo "all ${checks.length} checks healthy"`,
+    ].join("\n");
+}
+
+export interface SmokeTestArgs {
+    readonly namespace: pulumi.Input<string>;
+    readonly stack: string;
+    readonly image: string;
+    /** What a new run is owed to: any change to it replaces the Job, which runs again. */
+    readonly revision: string;
+    readonly skipAwait: boolean;
+    /** The Deployments it checks; `pulumi up` waits for them to be ready first. */
+    readonly after: readonly pulumi.Resource[];
+}
+
+/** A Job that runs the smoke checks after every change; `pulumi up` fails when it fails. */
+export class SmokeTest extends pulumi.ComponentResource {
+    readonly job: k8s.batch.v1.Job;
+
+    constructor(name: string, args: SmokeTestArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:k8s:SmokeTest", name, {}, opts);
+        const labels = standardLabels({ name: SMOKE_TEST, component: "test", instance: args.stack });
+        const script = smokeScript(smokeChecks());
+        const revision = createHash("sha256").update(`${args.revision}\0${script}`).digest("hex").slice(0, 16);
+        this.job = new k8s.batch.v1.Job(
+            SMOKE_TEST,
+            {
+                metadata: {
+                    name: SMOKE_TEST,
+                    namespace: args.namespace,
+                    labels,
+                    annotations: args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {},
+                },
+                spec: {
+                    backoffLimit: 0,
+                    activeDeadlineSeconds: 900,
+                    template: {
+                        metadata: { labels, annotations: { "ecommerce.io/revision": revision } },
+                        spec: {
+                            restartPolicy: "Never",
+                            automountServiceAccountToken: false,
+                            securityContext: restrictedPodSecurity(),
+                            containers: [
+                                {
+                                    name: SMOKE_TEST,
+                                    image: args.image,
+                                    command: ["sh", "-c", script],
+                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+                                    securityContext: restrictedContainerSecurity(),
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+            { parent: this, dependsOn: [...args.after], deleteBeforeReplace: true },
+        );
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,218 @@
+/** Manual sections 3, 8 and 9 with this program: isolation, restarts, rotation, smoke tests. */
+import { strict as assert } from "assert";
+import { objectId, type KubeObject } from "../offline/manifests";
+import { MANUAL_SERVICES } from "./sources";
+import { canConnect, EXTERNAL, hasAllowPolicy, podsOf, type Pod } from "./network-eval";
+import { declare, find, ofKind, podTemplate, type Declared } from "./support";
+
+function diff(a: readonly KubeObject[], b: readonly KubeObject[]): string[] {
+    const index = (objects: readonly KubeObject[]) => new Map(objects.map((o) => [objectId(o), JSON.stringify(o)]));
+    const before = index(a);
+    const after = index(b);
+    return [...new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id)).sort();
+}
+
+const BUSINESS = MANUAL_SERVICES.map((s) => s.name).filter((n) => /^(user|product|order|payment|shipping|favourite)-service$/.test(n));
+
+describe("network isolation", () => {
+    let d: Declared;
+    let pods: Map<string, Pod>;
+    const port = (name: string) => (find(d.objects, "Service", name).spec as { ports: { port: number }[] }).ports[0]!.port;
+    const can = (from: string, to: string, p = port(to)) => canConnect(d.objects, pods.get(from)!, pods.get(to)!, p);
+    before(async () => {
+        d = await declare({ stack: "prod", config: { smokeTest: true } });
+        pods = new Map(podsOf(d.objects).map((p) => [p.name, p]));
+    });
+
+    it("closes every namespace by default and gives every pod an allow policy of its own", () => {
+        for (const ns of ["prod", "prod-logging"]) {
+            const deny = ofKind(d.objects, "NetworkPolicy").find((p) => p.metadata.namespace === ns && p.metadata.name === "default-deny");
+            assert.ok(deny, `default deny in ${ns}`);
+            assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+        }
+        for (const pod of pods.values()) {
+            assert.ok(hasAllowPolicy(d.objects, pod), `${pod.namespace}/${pod.name} has no allow policy`);
+        }
+    });
+
+    it("allows exactly the catalog's edges between services", () => {
+        const edges: [string, string][] = [
+            ["api-gateway", "order-service"],
+            ["api-gateway", "proxy-client"],
+            ["proxy-client", "user-service"],
+            ["proxy-client", "api-gateway"],
+            ["shipping-service", "order-service"],
+            ["shipping-service", "product-service"],
+            ["payment-service", "order-service"],
+            ["favourite-service", "user-service"],
+            ["order-service", "cloud-config"],
+            ["order-service", "service-discovery"],
+            ["service-discovery", "cloud-config"],
+        ];
+        for (const [from, to] of edges) {
+            assert.ok(can(from, to), `${from} -> ${to} must be allowed`);
+        }
+        const forbidden: [string, string][] = [
+            ["user-service", "order-service"],
+            ["product-service", "user-service"],
+            ["order-service", "payment-service"],
+            ["order-service", "api-gateway"],
+            ["cloud-config", "order-service"],
+            ["kibana", "order-service"],
+        ];
+        for (const [from, to] of forbidden) {
+            assert.ok(!can(from, to), `${from} -> ${to} must be denied`);
+        }
+        // The right peer on the wrong port is still denied.
+        assert.ok(!can("api-gateway", "order-service", 5432));
+    });
+
+    it("opens PostgreSQL only to the services that own a database and to its jobs", () => {
+        for (const name of [...BUSINESS, "postgres-backup", "postgres-provision"]) {
+            assert.ok(can(name, "postgres", 5432), `${name} -> postgres`);
+        }
+        for (const name of ["api-gateway", "proxy-client", "cloud-config", "service-discovery", "grafana", "kibana", "zipkin", "prometheus", "smoke-test"]) {
+            assert.ok(!can(name, "postgres", 5432), `${name} must not reach postgres`);
+        }
+    });
+
+    it("lets Prometheus scrape every service and Grafana read the tools, and nothing in", () => {
+        for (const name of MANUAL_SERVICES.map((s) => s.name).filter((n) => n !== "proxy-client")) {
+            assert.ok(can("prometheus", name), `prometheus -> ${name}`);
+        }
+        assert.ok(can("grafana", "prometheus") && can("grafana", "elasticsearch") && can("grafana", "zipkin"));
+        assert.ok(can("order-service", "zipkin"));
+        assert.ok(!can("order-service", "prometheus"));
+        assert.ok(!can("order-service", "elasticsearch"));
+        assert.ok(canConnect(d.objects, pods.get("prometheus")!, EXTERNAL, 443), "prometheus -> API server");
+        assert.ok(!canConnect(d.objects, pods.get("order-service")!, EXTERNAL, 443), "services have no way out");
+    });
+
+    it("lets the log shipper reach Logstash across namespaces, and the ingress controller reach only the gateway", () => {
+        assert.ok(can("log-shipper", "logstash"));
+        assert.ok(!can("log-shipper", "elasticsearch"));
+        const controller: Pod = { name: "controller", namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } };
+        assert.ok(canConnect(d.objects, controller, pods.get("api-gateway")!, port("api-gateway")));
+        assert.ok(!canConnect(d.objects, controller, pods.get("order-service")!, port("order-service")));
+        const stranger: Pod = { name: "x", namespace: "default", labels: {} };
+        assert.ok(!canConnect(d.objects, stranger, pods.get("api-gateway")!, port("api-gateway")));
+    });
+
+    it("lets the smoke test reach every service", () => {
+        for (const { name } of MANUAL_SERVICES) {
+            assert.ok(can("smoke-test", name), name);
+        }
+    });
+
+    it("declares no policies when isolation is off", async () => {
+        const open = await declare({ stack: "prod", config: { networkIsolation: false } });
+        assert.deepEqual(ofKind(open.objects, "NetworkPolicy"), []);
+    });
+});
+
+describe("service accounts", () => {
+    it("gives every pod its own ServiceAccount, with an API token only where it reads the API", async () => {
+        const d = await declare({ stack: "prod" });
+        const accounts = new Set(ofKind(d.objects, "ServiceAccount").map((a) => `${a.metadata.namespace}/${a.metadata.name}`));
+        for (const o of d.objects.filter((x) => podTemplate(x))) {
+            const spec = podTemplate(o)!.spec as { serviceAccountName?: string; automountServiceAccountToken?: boolean };
+            assert.ok(spec.serviceAccountName && accounts.has(`${o.metadata.namespace}/${spec.serviceAccountName}`), `${objectId(o)} account`);
+            const readsApi = ["prometheus", "log-shipper"].includes(o.metadata.name);
+            assert.equal(spec.automountServiceAccountToken !== false, readsApi, `${objectId(o)} token`);
+        }
+        for (const { name } of MANUAL_SERVICES) {
+            assert.equal(podTemplate(find(d.objects, "Deployment", name))!.spec.serviceAccountName, name);
+        }
+    });
+});
+
+describe("restarts by config (manual 3.3)", () => {
+    it("restartedAt rolls every service and nothing else", async () => {
+        const before = await declare({ stack: "prod" });
+        const after = await declare({ stack: "prod", config: { restartedAt: "2025-01-31T10:00:00Z" } });
+        assert.deepEqual(diff(before.objects, after.objects), MANUAL_SERVICES.map((s) => `Deployment/prod/${s.name}`).sort());
+    });
+
+    it("services.<name>.restartedAt rolls that service only", async () => {
+        const before = await declare({ stack: "prod" });
+        const after = await declare({ stack: "prod", config: { services: { "order-service": { restartedAt: "2025-01-31T10:00:00Z" } } } });
+        assert.deepEqual(diff(before.objects, after.objects), ["Deployment/prod/order-service"]);
+        const annotations = podTemplate(find(after.objects, "Deployment", "order-service"))!.metadata.annotations!;
+        assert.equal(annotations["ecommerce.io/restartedAt"], "2025-01-31T10:00:00Z");
+    });
+});
+
+describe("secret rotation (manual 8.1)", () => {
+    it("regenerates the passwords and rolls exactly the pods that read them", async () => {
+        const before = await declare({ stack: "prod" });
+        const after = await declare({ stack: "prod", config: { secretsRotation: 1 } });
+        // Secrets are compared redacted here, so only the pods that read them show up...
+        assert.deepEqual(diff(before.objects, after.objects), ["Job/prod/postgres-provision", "StatefulSet/prod/grafana", "StatefulSet/prod/postgres"]);
+        // ...and the Secrets' own values, compared raw, all change.
+        const secretData = (r: Declared, name: string) =>
+            JSON.stringify(r.resources.find((x) => x.type === "kubernetes:core/v1:Secret" && x.name === name)!.inputs.stringData);
+        for (const name of ["postgres-credentials", "grafana-admin"]) {
+            assert.notEqual(secretData(before, name), secretData(after, name), name);
+        }
+        const rotated = after.resources.filter((r) => r.type.startsWith("random:"));
+        assert.ok(rotated.every((r) => (r.inputs.keepers as { rotation: string }).rotation === "1"));
+    });
+
+    it("also rolls the business services when they read their database password", async () => {
+        const images = { imageRegistry: "registry.example.com/shop", imageTag: "1.0.0-pg", datasource: "postgres" };
+        const before = await declare({ stack: "prod", config: images });
+        const after = await declare({ stack: "prod", config: { ...images, secretsRotation: 2 } });
+        const changed = diff(before.objects, after.objects);
+        for (const name of BUSINESS) {
+            assert.ok(changed.includes(`Deployment/prod/${name}`), name);
+        }
+        for (const name of ["api-gateway", "proxy-client", "cloud-config", "service-discovery"]) {
+            assert.ok(!changed.includes(`Deployment/prod/${name}`), name);
+        }
+    });
+
+    it("sets a rotated superuser password before the server starts", async () => {
+        const d = await declare({ stack: "prod" });
+        const init = podTemplate(find(d.objects, "StatefulSet", "postgres"))!.spec.initContainers!;
+        assert.deepEqual(init.map((c) => c.command), [["sh", "/scripts/set-superuser-password.sh"]]);
+    });
+});
+
+describe("smoke test (manual 9.1)", () => {
+    it("is declared only when asked for", async () => {
+        const d = await declare({ stack: "prod" });
+        assert.ok(!ofKind(d.objects, "Job").some((j) => j.metadata.name === "smoke-test"));
+    });
+
+    it("checks every catalog service directly and every business service through the gateway", async () => {
+        const d = await declare({ stack: "prod", config: { smokeTest: true } });
+        const script = podTemplate(find(d.objects, "Job", "smoke-test"))!.spec.containers[0]!.command!.join(" ");
+        for (const { name } of MANUAL_SERVICES) {
+            const port = (find(d.objects, "Service", name).spec as { ports: { port: number }[] }).ports[0]!.port;
+            assert.match(script, new RegExp(`check "${name}" "http://${name}:${port}/`), name);
+        }
+        for (const name of BUSINESS) {
+            assert.match(script, new RegExp(`check "${name} via api-gateway" "http://api-gateway:8080/${name}/actuator/health"`));
+        }
+        assert.match(script, /UNHEALTHY: \$1/);
+    });
+
+    it("runs again when a service changes, and not otherwise", async () => {
+        const revision = (d: Declared) => podTemplate(find(d.objects, "Job", "smoke-test"))!.metadata.annotations!["ecommerce.io/revision"];
+        const a = await declare({ stack: "prod", config: { smokeTest: true } });
+        const b = await declare({ stack: "prod", config: { smokeTest: true } });
+        const c = await declare({ stack: "prod", config: { smokeTest: true, services: { "order-service": { image: "docker.io/selimhorri/order-service-ecommerce-boot:0.1.1" } } } });
+        assert.equal(revision(a), revision(b));
+        assert.notEqual(revision(a), revision(c));
+    });
+});
+
+describe("ready-to-paste commands", () => {
+    it("exports a log tail for every service in the stack's namespace", async () => {
+        const d = await declare({ stack: "dev" });
+        const logs = d.outputs.logs as Record<string, string>;
+        for (const { name } of MANUAL_SERVICES) {
+            assert.equal(logs[name], `kubectl logs -f deployment/${name} -n dev --tail=100`);
+        }
+    });
+});
