@@ -1,0 +1,60 @@
+/** The GitHub workflows, checked by a real workflow validator (@action-validator/cli). */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+
+const ROOT = path.resolve(__dirname, "..");
+const WORKFLOWS = path.join(ROOT, ".github", "workflows");
+const VALIDATOR = path.join(ROOT, "node_modules", ".bin", "action-validator");
+
+function validate(file: string) {
+    return spawnSync(VALIDATOR, [file], { encoding: "utf8" });
+}
+
+describe("GitHub workflows", () => {
+    const files = fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"));
+
+    it("has the PR preview and the kind end-to-end workflows", () => {
+        assert.deepEqual(files.sort(), ["e2e-kind.yml", "preview.yml"]);
+    });
+
+    for (const file of files) {
+        it(`${file} passes the validator`, () => {
+            const result = validate(path.join(WORKFLOWS, file));
+            assert.equal(result.status, 0, result.stdout + result.stderr);
+        });
+    }
+
+    it("the validator rejects a malformed workflow, so the checks above can fail", () => {
+        const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "wf-")), "bad.yml");
+        fs.writeFileSync(bad, "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        run: both\n");
+        assert.notEqual(validate(bad).status, 0);
+    });
+
+    it("previews every stack with the policy pack and that stack's policy config, and comments on the PR", () => {
+        const wf = parse(fs.readFileSync(path.join(WORKFLOWS, "preview.yml"), "utf8")) as {
+            jobs: { preview: { strategy: { matrix: { stack: string[] } }; steps: { uses?: string; with?: Record<string, unknown> }[] } };
+        };
+        const stacks = fs.readdirSync(ROOT).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s) => s === "dev" || s === "prod");
+        assert.deepEqual(wf.jobs.preview.strategy.matrix.stack.sort(), stacks.sort());
+        const step = wf.jobs.preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        assert.equal(step.with!.command, "preview");
+        assert.equal(step.with!["comment-on-pr"], true);
+        assert.equal(step.with!.policyPacks, "policy");
+        assert.equal(step.with!.policyPackConfigs, "policy/${{ matrix.stack }}.json");
+    });
+
+    it("brings dev up on kind with the smoke test and always destroys it", () => {
+        const text = fs.readFileSync(path.join(WORKFLOWS, "e2e-kind.yml"), "utf8");
+        const wf = parse(text) as { jobs: { e2e: { steps: { uses?: string; run?: string; if?: string; name?: string }[] } } };
+        const steps = wf.jobs.e2e.steps;
+        assert.ok(steps.some((s) => s.uses?.startsWith("helm/kind-action@")));
+        assert.ok(steps.some((s) => s.run?.includes("pulumi config set smokeTest true")));
+        const up = steps.findIndex((s) => s.run?.includes("pulumi up"));
+        const destroy = steps.findIndex((s) => s.run?.includes("pulumi destroy"));
+        assert.ok(up >= 0 && destroy > up && steps[destroy]!.if === "always()");
+    });
+});
