@@ -1,0 +1,26 @@
+/** Every rule of the pack, in the order reviewers read them. */
+import type { Policies } from "@pulumi/policy";
+import { hpaForScalableServices } from "./autoscaling";
+import { containerResources } from "./container-resources";
+import { pdbForReplicated } from "./disruption-budgets";
+import { imagePinned, imageRegistryAllowed } from "./images";
+import { networkPolicyCoverage } from "./network-coverage";
+import { postgresBackup } from "./postgres-backup";
+import { noPrivilegedPods } from "./privileges";
+import { probesRequired } from "./probes";
+import { noDefaultSecrets } from "./secrets";
+import { serviceTypeRestricted } from "./service-types";
+
+export const POLICIES: Policies = [
+    containerResources,
+    probesRequired,
+    imagePinned,
+    imageRegistryAllowed,
+    noPrivilegedPods,
+    noDefaultSecrets,
+    serviceTypeRestricted,
+    hpaForScalableServices,
+    pdbForReplicated,
+    postgresBackup,
+    networkPolicyCoverage,
+];

@@ -1,0 +1,310 @@
+/** Each rule: a compliant input passes, and each way of breaking it yields exactly its message. */
+import { strict as assert } from "assert";
+import { hpaForScalableServices } from "../../policy/rules/autoscaling";
+import { containerResources } from "../../policy/rules/container-resources";
+import { pdbForReplicated } from "../../policy/rules/disruption-budgets";
+import { imagePinned, imageRegistryAllowed } from "../../policy/rules/images";
+import { networkPolicyCoverage } from "../../policy/rules/network-coverage";
+import { postgresBackup } from "../../policy/rules/postgres-backup";
+import { noPrivilegedPods } from "../../policy/rules/privileges";
+import { probesRequired } from "../../policy/rules/probes";
+import { noDefaultSecrets } from "../../policy/rules/secrets";
+import { serviceTypeRestricted } from "../../policy/rules/service-types";
+import { runResourcePolicy, runStackPolicy, type ResourceInput } from "./harness";
+
+const T = {
+    deployment: "kubernetes:apps/v1:Deployment",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    service: "kubernetes:core/v1:Service",
+    secret: "kubernetes:core/v1:Secret",
+    netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+};
+
+type Container = Record<string, unknown>;
+
+const goodContainer = (over: Container = {}): Container => ({
+    name: "app",
+    image: "docker.io/selimhorri/order-service-ecommerce-boot:0.1.0",
+    resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } },
+    readinessProbe: { httpGet: { path: "/r", port: "http" } },
+    livenessProbe: { httpGet: { path: "/l", port: "http" } },
+    securityContext: { allowPrivilegeEscalation: false, privileged: false },
+    ...over,
+});
+
+function workload(type: string, name: string, containers: Container[], spec: Record<string, unknown> = {}, pod: Record<string, unknown> = {}): ResourceInput {
+    const template = { metadata: { labels: { "app.kubernetes.io/name": name } }, spec: { containers, ...pod } };
+    const body = type === T.cronJob ? { jobTemplate: { spec: { template } } } : { template, selector: { matchLabels: { "app.kubernetes.io/name": name } } };
+    return { type, name, props: { metadata: { name, namespace: "prod" }, spec: { ...body, ...spec } } };
+}
+
+describe("policy rule container-resources", () => {
+    it("passes requests and a memory limit within the manual's bounds", async () => {
+        assert.deepEqual(await runResourcePolicy(containerResources, workload(T.deployment, "order-service", [goodContainer()])), []);
+    });
+
+    it("names each missing field", async () => {
+        const bare = goodContainer({ resources: { limits: { cpu: "1" } } });
+        assert.deepEqual(await runResourcePolicy(containerResources, workload(T.deployment, "order-service", [bare])), [
+            'Deployment prod/order-service: container "app" declares no requests.cpu, requests.memory, limits.memory.',
+        ]);
+    });
+
+    it("refuses more than the bounds, unless the workload is an exception", async () => {
+        const big = goodContainer({ resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } } });
+        assert.deepEqual(await runResourcePolicy(containerResources, workload(T.statefulSet, "elasticsearch", [big])), [
+            'StatefulSet prod/elasticsearch: container "app" limits.cpu 2 exceeds the allowed 1000m.',
+            'StatefulSet prod/elasticsearch: container "app" limits.memory 2Gi exceeds the allowed 1Gi.',
+        ]);
+        const config = { exceptions: { elasticsearch: { maxCpu: "2000m", maxMemory: "2Gi" } } };
+        assert.deepEqual(await runResourcePolicy(containerResources, workload(T.statefulSet, "elasticsearch", [big]), config), []);
+    });
+
+    it("checks init containers too", async () => {
+        const r = workload(T.deployment, "x", [goodContainer()], {}, { initContainers: [{ name: "wait", image: "busybox:1.36.1" }] });
+        assert.deepEqual(await runResourcePolicy(containerResources, r), ['Deployment prod/x: container "wait" declares no requests.cpu, requests.memory, limits.memory.']);
+    });
+});
+
+describe("policy rule probes-required", () => {
+    it("passes readiness plus liveness, or readiness plus startup", async () => {
+        assert.deepEqual(await runResourcePolicy(probesRequired, workload(T.deployment, "a", [goodContainer()])), []);
+        const startup = goodContainer({ livenessProbe: undefined, startupProbe: { exec: { command: ["true"] } } });
+        assert.deepEqual(await runResourcePolicy(probesRequired, workload(T.statefulSet, "a", [startup])), []);
+    });
+
+    it("names the missing probes", async () => {
+        const none = goodContainer({ readinessProbe: undefined, livenessProbe: undefined });
+        assert.deepEqual(await runResourcePolicy(probesRequired, workload(T.deployment, "a", [none])), [
+            'Deployment prod/a: container "app" has no readinessProbe.',
+            'Deployment prod/a: container "app" has neither a livenessProbe nor a startupProbe.',
+        ]);
+    });
+
+    it("leaves Jobs and CronJobs alone", async () => {
+        const none = goodContainer({ readinessProbe: undefined, livenessProbe: undefined });
+        assert.deepEqual(await runResourcePolicy(probesRequired, workload(T.cronJob, "backup", [none])), []);
+    });
+});
+
+describe("policy rules image-pinned and image-registry-allowed", () => {
+    it("passes a tagged image from an allowed registry", async () => {
+        const r = workload(T.deployment, "a", [goodContainer()]);
+        assert.deepEqual(await runResourcePolicy(imagePinned, r), []);
+        assert.deepEqual(await runResourcePolicy(imageRegistryAllowed, r), []);
+    });
+
+    it("refuses latest and untagged images", async () => {
+        const r = workload(T.deployment, "a", [goodContainer({ image: "busybox:latest" }), goodContainer({ name: "b", image: "busybox" })]);
+        assert.deepEqual(await runResourcePolicy(imagePinned, r), [
+            'Deployment prod/a: container "app" image "busybox:latest" uses the tag "latest", which changes under a running Deployment.',
+            'Deployment prod/a: container "b" image "busybox" has no tag (the runtime would pull :latest).',
+        ]);
+    });
+
+    it("refuses other registries unless configured", async () => {
+        const r = workload(T.deployment, "a", [goodContainer({ image: "ghcr.io/acme/app:1.0" })]);
+        assert.deepEqual(await runResourcePolicy(imageRegistryAllowed, r), [
+            'Deployment prod/a: container "app" image "ghcr.io/acme/app:1.0" comes from ghcr.io; allowed: docker.io, docker.elastic.co.',
+        ]);
+        assert.deepEqual(await runResourcePolicy(imageRegistryAllowed, r, { allowed: ["ghcr.io"] }), []);
+    });
+});
+
+describe("policy rule no-privileged-pods", () => {
+    it("passes an unprivileged pod", async () => {
+        assert.deepEqual(await runResourcePolicy(noPrivilegedPods, workload(T.deployment, "a", [goodContainer()])), []);
+    });
+
+    it("names each privilege", async () => {
+        const bad = goodContainer({ securityContext: { privileged: true } });
+        const r = workload(T.deployment, "a", [bad], {}, { hostNetwork: true, volumes: [{ name: "logs", hostPath: { path: "/var/log" } }] });
+        assert.deepEqual(await runResourcePolicy(noPrivilegedPods, r), [
+            "Deployment prod/a: uses hostNetwork.",
+            "Deployment prod/a: mounts hostPath volumes (logs).",
+            'Deployment prod/a: container "app" is privileged.',
+            'Deployment prod/a: container "app" does not set allowPrivilegeEscalation: false.',
+        ]);
+    });
+
+    it("allows hostPath to the workloads named in config", async () => {
+        const r = workload(T.deployment, "log-shipper", [goodContainer()], {}, { volumes: [{ name: "logs", hostPath: { path: "/var/log" } }] });
+        assert.deepEqual(await runResourcePolicy(noPrivilegedPods, r, { allowHostPath: ["log-shipper"] }), []);
+    });
+});
+
+describe("policy rule no-default-secrets", () => {
+    it("passes generated values", async () => {
+        const secret = {
+            type: T.secret,
+            name: "s",
+            props: { metadata: { name: "grafana-admin", namespace: "prod" }, stringData: { "admin-password": "k3Jd92LmQ0", "admin-user": "admin" } },
+        };
+        // A user name is not a secret: "admin" is fine there.
+        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, secret), []);
+    });
+
+    it("refuses admin, password and empty values, in stringData, data and container env", async () => {
+        const secret = {
+            type: T.secret,
+            name: "s",
+            props: {
+                metadata: { name: "grafana-admin", namespace: "prod" },
+                stringData: { "admin-password": "admin", empty: "" },
+                data: { pw: Buffer.from("password").toString("base64") },
+            },
+        };
+        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, secret), [
+            'Secret prod/grafana-admin: key "admin-password" holds a known default value.',
+            'Secret prod/grafana-admin: key "empty" holds a known default value.',
+            'Secret prod/grafana-admin: key "pw" holds a known default value.',
+        ]);
+        const r = workload(T.deployment, "grafana", [goodContainer({ env: [{ name: "GF_SECURITY_ADMIN_PASSWORD", value: "admin" }] })]);
+        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, r), ['Deployment prod/grafana: container "app" sets GF_SECURITY_ADMIN_PASSWORD to a known default value.']);
+    });
+});
+
+describe("policy rule service-type-restricted", () => {
+    const svc = (type: string) => ({ type: T.service, name: "api-gateway", props: { metadata: { name: "api-gateway", namespace: "prod" }, spec: { type } } });
+
+    it("passes ClusterIP", async () => {
+        assert.deepEqual(await runResourcePolicy(serviceTypeRestricted, svc("ClusterIP")), []);
+    });
+
+    it("refuses LoadBalancer and NodePort unless allowed", async () => {
+        assert.deepEqual(await runResourcePolicy(serviceTypeRestricted, svc("LoadBalancer")), [
+            "Service prod/api-gateway: type LoadBalancer exposes it outside the cluster.",
+        ]);
+        assert.deepEqual(await runResourcePolicy(serviceTypeRestricted, svc("NodePort")), ["Service prod/api-gateway: type NodePort exposes it outside the cluster."]);
+        assert.deepEqual(await runResourcePolicy(serviceTypeRestricted, svc("LoadBalancer"), { allowed: ["api-gateway"] }), []);
+    });
+});
+
+const hpa = (target: string, min: number, max: number): ResourceInput => ({
+    type: T.hpa,
+    name: target,
+    props: { metadata: { name: target, namespace: "prod" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target }, minReplicas: min, maxReplicas: max } },
+});
+
+describe("policy rule hpa-for-scalable-services", () => {
+    it("passes a scalable service with an HPA and no replicas, and exempts the catalog's singletons", async () => {
+        const resources = [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10), workload(T.deployment, "service-discovery", [goodContainer()], { replicas: 1 })];
+        assert.deepEqual(await runStackPolicy(hpaForScalableServices, resources, { minReplicas: 2 }), []);
+    });
+
+    it("reports a missing HPA, replicas under an HPA, and a range outside the config", async () => {
+        assert.deepEqual(await runStackPolicy(hpaForScalableServices, [workload(T.deployment, "order-service", [goodContainer()], { replicas: 3 })]), [
+            "Deployment prod/order-service has no HorizontalPodAutoscaler.",
+        ]);
+        const resources = [workload(T.deployment, "user-service", [goodContainer()], { replicas: 2 }), hpa("user-service", 1, 20)];
+        assert.deepEqual(await runStackPolicy(hpaForScalableServices, resources, { minReplicas: 2, maxReplicasCeiling: 10 }), [
+            "Deployment prod/user-service sets spec.replicas (2) although an HPA manages it; remove it.",
+            "HorizontalPodAutoscaler prod/user-service: minReplicas 1 is below 2.",
+            "HorizontalPodAutoscaler prod/user-service: maxReplicas 20 is above the ceiling 10.",
+        ]);
+    });
+
+    it("leaves a service stopped at zero replicas alone", async () => {
+        assert.deepEqual(await runStackPolicy(hpaForScalableServices, [workload(T.deployment, "order-service", [goodContainer()], { replicas: 0 })]), []);
+    });
+});
+
+describe("policy rule pdb-for-replicated-deployments", () => {
+    const pdb: ResourceInput = {
+        type: T.pdb,
+        name: "order-service",
+        props: { metadata: { name: "order-service", namespace: "prod" }, spec: { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "order-service" } } } },
+    };
+
+    it("passes a replicated Deployment with a budget, and a single pod without one", async () => {
+        const resources = [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10), pdb, workload(T.deployment, "zipkin", [goodContainer()], { replicas: 1 })];
+        assert.deepEqual(await runStackPolicy(pdbForReplicated, resources), []);
+    });
+
+    it("reports a replicated Deployment without one", async () => {
+        assert.deepEqual(await runStackPolicy(pdbForReplicated, [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10)]), [
+            "Deployment prod/order-service runs 2 pods and no PodDisruptionBudget covers them.",
+        ]);
+    });
+});
+
+describe("policy rule postgres-backup-cronjob", () => {
+    const server = workload(T.statefulSet, "postgres", [goodContainer({ image: "docker.io/library/postgres:15.10-alpine" })]);
+    const service: ResourceInput = {
+        type: T.service,
+        name: "postgres-service",
+        props: { metadata: { name: "postgres-service", namespace: "prod" }, spec: { selector: { "app.kubernetes.io/name": "postgres" } } },
+    };
+    const cron = (spec: Record<string, unknown>, host = "postgres-service") =>
+        workload(T.cronJob, "postgres-backup", [goodContainer({ env: [{ name: "PGHOST", value: host }] })], {
+            schedule: "0 2 * * *",
+            concurrencyPolicy: "Forbid",
+            successfulJobsHistoryLimit: 3,
+            failedJobsHistoryLimit: 3,
+            ...spec,
+        });
+
+    it("passes a server with a well-formed backup CronJob that targets it", async () => {
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, cron({})]), []);
+    });
+
+    it("reports a server nothing backs up, or a CronJob aimed elsewhere", async () => {
+        const message = "StatefulSet prod/postgres has no backup CronJob targeting it (through postgres-service).";
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service]), [message]);
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, cron({}, "other-db")]), [message]);
+    });
+
+    it("reports a CronJob without Forbid, schedule or history limits", async () => {
+        assert.deepEqual(
+            await runStackPolicy(postgresBackup, [server, service, cron({ schedule: undefined, concurrencyPolicy: "Allow", failedJobsHistoryLimit: undefined })]),
+            ["CronJob prod/postgres-backup backs up StatefulSet prod/postgres with no schedule, concurrencyPolicy Allow (must be Forbid), no history limits."],
+        );
+    });
+});
+
+describe("policy rule network-policy-coverage", () => {
+    const policy = (name: string, selector: Record<string, string>): ResourceInput => ({
+        type: T.netpol,
+        name,
+        props: { metadata: { name, namespace: "prod" }, spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress", "Egress"] } },
+    });
+
+    it("passes default deny plus an allow policy per workload", async () => {
+        const resources = [workload(T.deployment, "a", [goodContainer()]), policy("default-deny", {}), policy("allow-a", { "app.kubernetes.io/name": "a" })];
+        assert.deepEqual(await runStackPolicy(networkPolicyCoverage, resources), []);
+    });
+
+    it("reports a namespace without default deny and a workload without its own policy", async () => {
+        assert.deepEqual(await runStackPolicy(networkPolicyCoverage, [workload(T.deployment, "a", [goodContainer()])]), [
+            "Namespace prod has no default-deny NetworkPolicy (an empty podSelector).",
+            "Deployment prod/a: no NetworkPolicy allows its pods' traffic.",
+        ]);
+    });
+});
+
+describe("policy rules with unknown or missing fields", () => {
+    const partial: ResourceInput[] = [
+        { type: T.deployment, props: {} },
+        { type: T.deployment, props: { metadata: {}, spec: { template: {} } } },
+        { type: T.deployment, props: { spec: { template: { spec: { containers: [{}] } } } } },
+        { type: T.statefulSet, props: { spec: { template: { spec: { containers: "unknown" } } } } },
+        { type: T.cronJob, props: { spec: { jobTemplate: {} } } },
+        { type: T.service, props: { spec: {} } },
+        { type: T.secret, props: { stringData: "unknown" } },
+        { type: T.hpa, props: { spec: { scaleTargetRef: null } } },
+    ];
+
+    it("never throw, whatever is missing", async () => {
+        for (const policy of [containerResources, probesRequired, imagePinned, imageRegistryAllowed, noPrivilegedPods, noDefaultSecrets, serviceTypeRestricted]) {
+            for (const r of partial) {
+                await runResourcePolicy(policy, r);
+            }
+        }
+        for (const policy of [hpaForScalableServices, pdbForReplicated, postgresBackup, networkPolicyCoverage]) {
+            await runStackPolicy(policy, partial);
+        }
+    });
+});

@@ -1,0 +1,156 @@
+/** The pack against what the real dev and prod programs declare, with each stack's policy config. */
+import { strict as assert } from "assert";
+import Ajv from "ajv";
+import * as fs from "fs";
+import * as path from "path";
+import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { POLICIES } from "../../policy/rules";
+import { declare } from "../support";
+import { asAnalyzed, runResourcePolicy, runStackPolicy, type ResourceInput } from "./harness";
+
+const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
+type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+
+function packConfig(stack: string): PackConfig {
+    return JSON.parse(fs.readFileSync(path.join(POLICY_DIR, `${stack}.json`), "utf8")) as PackConfig;
+}
+
+function levelOf(config: PackConfig, name: string): EnforcementLevel {
+    const own = config[name];
+    const all = config.all;
+    const level = (c: PackConfig[string] | undefined) => (typeof c === "string" ? c : c?.enforcementLevel);
+    return level(own) ?? level(all) ?? "mandatory";
+}
+
+function settingsOf(config: PackConfig, name: string): object {
+    const own = config[name];
+    if (typeof own !== "object") {
+        return {};
+    }
+    const { enforcementLevel: _level, ...rest } = own;
+    return rest;
+}
+
+const isStack = (p: ResourceValidationPolicy | StackValidationPolicy): p is StackValidationPolicy => "validateStack" in p;
+
+async function violations(policy: ResourceValidationPolicy | StackValidationPolicy, resources: readonly ResourceInput[], config: object): Promise<string[]> {
+    if (isStack(policy)) {
+        return runStackPolicy(policy, resources, config);
+    }
+    const all: string[] = [];
+    for (const r of resources) {
+        all.push(...(await runResourcePolicy(policy, r, config)));
+    }
+    return all;
+}
+
+async function analyzed(stack: string, config?: Record<string, unknown>): Promise<ResourceInput[]> {
+    return (await declare({ stack, config })).resources.filter((r) => r.type.startsWith("kubernetes:")).map(asAnalyzed);
+}
+
+describe("policy pack", () => {
+    it("names every rule in kebab-case, once, with a description, a severity and remediation steps", () => {
+        const names = POLICIES.map((p) => p.name);
+        assert.equal(new Set(names).size, names.length);
+        for (const p of POLICIES) {
+            assert.match(p.name, /^[a-z]+(-[a-z0-9]+)*$/);
+            assert.ok(p.description.length > 20 && p.severity && (p.remediationSteps ?? "").length > 20, p.name);
+        }
+        const modules = fs.readdirSync(path.join(POLICY_DIR, "rules")).filter((f) => f !== "index.ts");
+        assert.ok(modules.length >= 10);
+    });
+
+    it("assembles the pack from the rule modules only", () => {
+        const entry = fs.readFileSync(path.join(POLICY_DIR, "index.ts"), "utf8");
+        assert.match(entry, /policies: POLICIES/);
+        assert.match(fs.readFileSync(path.join(POLICY_DIR, "PulumiPolicy.yaml"), "utf8"), /runtime: nodejs/);
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}.json names only real rules and passes each rule's configSchema`, () => {
+            const ajv = new Ajv({ strict: false, useDefaults: false });
+            const config = packConfig(stack);
+            for (const [name, value] of Object.entries(config)) {
+                const levelSchema = { enum: ["advisory", "mandatory", "remediate", "disabled"] };
+                if (name === "all") {
+                    assert.ok(ajv.validate({ anyOf: [levelSchema, { type: "object", properties: { enforcementLevel: levelSchema }, additionalProperties: false }] }, value));
+                    continue;
+                }
+                const policy = POLICIES.find((p) => p.name === name);
+                assert.ok(policy, `${stack}.json configures unknown rule ${name}`);
+                const schema = {
+                    anyOf: [
+                        levelSchema,
+                        {
+                            type: "object",
+                            properties: { enforcementLevel: levelSchema, ...(policy.configSchema?.properties ?? {}) },
+                            additionalProperties: false,
+                        },
+                    ],
+                };
+                assert.ok(ajv.validate(schema, value), `${stack}.json ${name}: ${ajv.errorsText()}`);
+            }
+        });
+
+        it(`the ${stack} stack passes every rule of its policy config, mandatory and advisory`, async () => {
+            const resources = await analyzed(stack);
+            const config = packConfig(stack);
+            for (const policy of POLICIES) {
+                if (levelOf(config, policy.name) === "disabled") continue;
+                assert.deepEqual(await violations(policy, resources, settingsOf(config, policy.name)), [], `${policy.name} (${levelOf(config, policy.name)})`);
+            }
+        });
+    }
+
+    it("makes the manual's rules mandatory in prod", () => {
+        const config = packConfig("prod");
+        for (const policy of POLICIES) {
+            assert.equal(levelOf(config, policy.name), "mandatory", policy.name);
+        }
+    });
+
+    describe("fires when a prod resource breaks a rule", () => {
+        const config = packConfig("prod");
+        const run = async (name: string, resources: ResourceInput[]) => {
+            const policy = POLICIES.find((p) => p.name === name)!;
+            return violations(policy, resources, settingsOf(config, name));
+        };
+        const deployment = (resources: ResourceInput[], name: string) =>
+            resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && (r.props.metadata as { name: string }).name === name)!;
+        const container = (r: ResourceInput) => ((r.props.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0]!);
+
+        it("a dropped memory limit", async () => {
+            const resources = structuredClone(await analyzed("prod"));
+            delete (container(deployment(resources, "order-service")).resources as { limits: Record<string, string> }).limits.memory;
+            assert.deepEqual(await run("container-resources", resources), ['Deployment prod/order-service: container "order-service" declares no limits.memory.']);
+        });
+
+        it("a removed backup CronJob", async () => {
+            const resources = structuredClone(await analyzed("prod")).filter((r) => r.type !== "kubernetes:batch/v1:CronJob");
+            assert.deepEqual(await run("postgres-backup-cronjob", resources), ["StatefulSet prod/postgres has no backup CronJob targeting it (through postgres-service)."]);
+        });
+
+        it("replicas set under an HPA", async () => {
+            const resources = structuredClone(await analyzed("prod"));
+            (deployment(resources, "user-service").props.spec as { replicas?: number }).replicas = 4;
+            assert.deepEqual(await run("hpa-for-scalable-services", resources), [
+                "Deployment prod/user-service sets spec.replicas (4) although an HPA manages it; remove it.",
+            ]);
+        });
+
+        it("an image tagged latest", async () => {
+            const resources = structuredClone(await analyzed("prod"));
+            container(deployment(resources, "api-gateway")).image = "docker.io/selimhorri/api-gateway-ecommerce-boot:latest";
+            assert.deepEqual(await run("image-pinned", resources), [
+                'Deployment prod/api-gateway: container "api-gateway" image "docker.io/selimhorri/api-gateway-ecommerce-boot:latest" uses the tag "latest", which changes under a running Deployment.',
+            ]);
+        });
+
+        it("the program's own config refused to autoscale below the prod minimum", async () => {
+            const resources = await analyzed("prod", { autoscaling: { minReplicas: 1 } });
+            const found = await run("hpa-for-scalable-services", resources);
+            assert.equal(found.length, 8);
+            assert.ok(found.every((m) => / minReplicas 1 is below 2\.$/.test(m)));
+        });
+    });
+});
