@@ -45,6 +45,10 @@ describe("GitHub workflows", () => {
         assert.equal(step.with!["comment-on-pr"], true);
         assert.equal(step.with!.policyPacks, "policy");
         assert.equal(step.with!.policyPackConfigs, "policy/${{ matrix.stack }}.json");
+        for (const stack of stacks) {
+            assert.ok(fs.existsSync(path.join(ROOT, "policy", `${stack}.json`)), `policy/${stack}.json`);
+        }
+        assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
     });
 
     it("brings dev up on kind with the smoke test and always destroys it", () => {
