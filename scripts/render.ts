@@ -1,5 +1,8 @@
 /**
- * npm run render -- --stack <dev|prod> --out <dir>
+ * npm run render -- --stack <dev|prod> --out <dir> [--set key=value ...]
+ *
+ * `--set` overrides a config key for this render only (values as in the stack file, JSON
+ * for structured keys), e.g. `--set imageTag=0.2.0`.
  *
  * Evaluates the real program offline (no Pulumi CLI, no cluster) with the stack's config
  * file and writes every Kubernetes object it declares as YAML, one file each, named so that
@@ -15,8 +18,8 @@ import { parseArgs } from "../offline/args";
 import { ProgramFailure, runProgram } from "../offline/run";
 import { stackNames } from "../offline/stack-config";
 
-export async function render(stack: string, out: string): Promise<string[]> {
-    const { resources } = await runProgram({ stack });
+export async function render(stack: string, out: string, overrides: Record<string, string> = {}): Promise<string[]> {
+    const { resources } = await runProgram({ stack, config: overrides });
     const objects = kubernetesObjects(resources);
     clearPreviousRender(out);
     const written: string[] = [];
@@ -49,13 +52,13 @@ function fileName(o: KubeObject, index: number): string {
 }
 
 async function main(): Promise<void> {
-    const args = parseArgs(process.argv.slice(2), ["stack", "out"]);
+    const args = parseArgs(process.argv.slice(2), ["stack", "out", "set"]);
     const stacks = stackNames();
     if (!args.stack || !stacks.includes(args.stack)) {
         throw new Error(`--stack is required, one of: ${stacks.join(", ")}`);
     }
     const out = path.resolve(args.out ?? path.join("rendered", args.stack));
-    const files = await render(args.stack, out);
+    const files = await render(args.stack, out, args.set ?? {});
     console.log(`rendered ${files.length} objects of stack ${args.stack} to ${out}`);
 }
 

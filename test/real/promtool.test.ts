@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { dashboardQueries, prometheusFiles } from "../observability.test";
+import { dashboardQueries, prometheusFiles } from "../observability-files";
 import { declare } from "../support";
 
 /** PROMTOOL names an upstream build (scripts/build-promtool.sh); otherwise the one on PATH. */

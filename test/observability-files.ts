@@ -1,0 +1,38 @@
+/** The generated Prometheus and Grafana files, read back from the ConfigMaps a stack declares. */
+import { strict as assert } from "assert";
+import { parse } from "yaml";
+import { find, type Declared } from "./support";
+
+interface ScrapeJob {
+    job_name: string;
+    metrics_path?: string;
+    kubernetes_sd_configs?: { role: string; namespaces: { names: string[] } }[];
+    relabel_configs?: { source_labels?: string[]; regex?: string; action?: string; target_label?: string; replacement?: string }[];
+}
+
+interface AlertRule {
+    alert: string;
+    expr: string;
+    labels: { severity: string; service?: string };
+}
+
+export function configMapFile(d: Declared, name: string, file: string): string {
+    const data = find(d.objects, "ConfigMap", name).data as Record<string, string>;
+    assert.ok(data[file] !== undefined, `${name} has ${file}`);
+    return data[file]!;
+}
+
+export function prometheusFiles(d: Declared) {
+    return {
+        config: parse(configMapFile(d, "prometheus-config", "prometheus.yml")) as { scrape_configs: ScrapeJob[]; rule_files: string[] },
+        rules: parse(configMapFile(d, "prometheus-config", "alerts.yml")) as { groups: { name: string; rules: AlertRule[] }[] },
+    };
+}
+
+export function dashboardQueries(d: Declared): { title: string; expr: string }[] {
+    const dashboard = JSON.parse(configMapFile(d, "grafana-dashboards", "ecommerce-services.json")) as {
+        panels: { type: string; title: string; targets?: { expr: string }[] }[];
+    };
+    return dashboard.panels.filter((p) => p.targets).flatMap((p) => p.targets!.map((t) => ({ title: p.title, expr: t.expr })));
+}
+
