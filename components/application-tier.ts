@@ -13,6 +13,8 @@ export interface ApplicationTierArgs {
     readonly settings: Settings;
     /** The database, when services keep their data in PostgreSQL (datasource `postgres`). */
     readonly database?: DatabaseEndpoint;
+    /** Images the stack builds, by service name (imageBuild). */
+    readonly builtImages?: Readonly<Record<string, pulumi.Input<string>>>;
     /** Each business service's database password, whose digest rolls its pods on rotation. */
     readonly databasePasswords?: Readonly<Record<string, pulumi.Output<string>>>;
 }
@@ -45,6 +47,7 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds,
                     extraEnv: datasource?.env,
                     extraGates: datasource?.gates,
+                    builtImage: args.builtImages?.[spec.name],
                     secretDigest:
                         args.database && args.databasePasswords?.[spec.name]
                             ? secretDigest([args.databasePasswords[spec.name]!])

@@ -24,6 +24,8 @@ export interface MicroserviceArgs extends SpringPlatform {
     readonly extraGates?: readonly Gate[];
     /** Digest of the secret values the pods read: a change (rotation) rolls them. */
     readonly secretDigest?: pulumi.Input<string>;
+    /** An image built by the stack (imageBuild), in place of the configured reference. */
+    readonly builtImage?: pulumi.Input<string>;
 }
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -99,7 +101,7 @@ export class Microservice extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: spec.name,
-                                    image: args.service.image,
+                                    image: args.builtImage ?? args.service.image,
                                     ports: [{ name: PORT_NAME, containerPort: spec.port, protocol: "TCP" }],
                                     env,
                                     resources: args.service.resources,

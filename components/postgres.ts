@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { POSTGRES, databaseOwners } from "../catalog";
 import type { PostgresSettings } from "../stacks/settings";
 import { standardLabels, selectorLabels } from "./labels";
+import { databasePasswords } from "./passwords";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
 import { SECRET_DIGEST_ANNOTATION, secretDigest } from "./secret-digest";
 import {
@@ -62,21 +62,9 @@ export class Postgres extends pulumi.ComponentResource {
             ...(args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}),
         };
 
-        // Marked secret here too, not only by the provider's schema: nothing downstream may show them.
-        // The keeper regenerates them when secretsRotation is bumped.
-        const password = (id: string) =>
-            pulumi.secret(
-                new random.RandomPassword(
-                    `${POSTGRES.name}-${id}`,
-                    { length: 32, special: false, keepers: { rotation: String(args.secretsRotation) } },
-                    { parent: this },
-                ).result,
-            );
-        const superuserPassword = password("superuser");
-        const servicePasswords: Record<string, pulumi.Output<string>> = {};
-        for (const owner of databaseOwners()) {
-            servicePasswords[owner.name] = password(owner.name);
-        }
+        const passwords = databasePasswords(POSTGRES.name, args.secretsRotation, this);
+        const superuserPassword = passwords.superuser;
+        const servicePasswords = passwords.services;
         this.servicePasswords = servicePasswords;
         const stringData: Record<string, pulumi.Input<string>> = { [SUPERUSER_PASSWORD_KEY]: superuserPassword };
         for (const [service, value] of Object.entries(servicePasswords)) {

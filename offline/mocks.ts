@@ -13,6 +13,8 @@ export interface RecordedResource {
     /** Resource options the engine would enforce, which Pulumi's Mocks API does not pass on. */
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** Names of the resources it was declared to depend on (dependsOn and inputs). */
+    readonly dependencies: readonly string[];
 }
 
 interface RegisterRequest {
@@ -20,6 +22,7 @@ interface RegisterRequest {
     getName(): string;
     getProtect?(): boolean;
     getRetainondelete?(): boolean;
+    getDependenciesList?(): string[];
 }
 
 interface MonitorLike {
@@ -34,9 +37,13 @@ export function mockPassword(name: string, inputs: Record<string, unknown> = {})
     return `mock-password-${name}-${salt}`;
 }
 
+function digestOf(value: unknown): string {
+    return createHash("sha256").update(JSON.stringify(value)).digest("hex");
+}
+
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
-    private readonly options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
+    private readonly options = new Map<string, { protect: boolean; retainOnDelete: boolean; dependencies: string[] }>();
 
     /**
      * Installs the mocks and taps the mock monitor for the options the Mocks API drops
@@ -50,18 +57,26 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             this.options.set(`${req.getType()}::${req.getName()}`, {
                 protect: req.getProtect?.() ?? false,
                 retainOnDelete: req.getRetainondelete?.() ?? false,
+                // URNs end in ::<name>.
+                dependencies: (req.getDependenciesList?.() ?? []).map((urn) => urn.split("::").pop() ?? urn),
             });
             return register(req, callback);
         };
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-        const options = this.options.get(`${args.type}::${args.name}`) ?? { protect: false, retainOnDelete: false };
+        const options = this.options.get(`${args.type}::${args.name}`) ?? { protect: false, retainOnDelete: false, dependencies: [] };
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, ...options });
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === RANDOM_PASSWORD) {
             // What the provider would generate; recognisable, so tests can look for leaks of it.
             state.result = mockPassword(args.name, args.inputs);
+        }
+        if (args.type === "docker:index/remoteImage:RemoteImage") {
+            state.imageId = `sha256:${digestOf(args.inputs)}`;
+        }
+        if (args.type === "docker:index/image:Image") {
+            state.repoDigest = `${String(args.inputs.imageName).split(":")[0]}@sha256:${digestOf(args.inputs)}`;
         }
         return { id: `${args.name}-id`, state };
     }

@@ -21,6 +21,9 @@ import { stackNames } from "../offline/stack-config";
 export async function render(stack: string, out: string, overrides: Record<string, string> = {}): Promise<string[]> {
     const { resources } = await runProgram({ stack, config: overrides });
     const objects = kubernetesObjects(resources);
+    if (objects.length === 0 && resources.some((r) => r.type.startsWith("docker:"))) {
+        throw new Error(`stack ${stack} runs on Docker (target: docker): there are no Kubernetes manifests to render`);
+    }
     clearPreviousRender(out);
     const written: string[] = [];
     objects.forEach((o, i) => {

@@ -65,3 +65,14 @@ export const OBSERVABILITY_DEFAULTS = {
         shipper: { image: "docker.elastic.co/beats/filebeat:8.15.1", resources: resources(["50m", "100Mi"], ["200m", "200Mi"]) },
     },
 } as const;
+
+/**
+ * The local Docker stack publishes each service and tool on its manual port, except where
+ * two would claim one host port: the manual gives 3000 to both the Proxy Client and
+ * Grafana, so Grafana moves to 3001 unless the stack says otherwise.
+ */
+export const DOCKER_DEFAULTS = {
+    host: "",
+    hostPorts: { grafana: 3001 } as Readonly<Record<string, number>>,
+    keepVolumes: true,
+} as const;

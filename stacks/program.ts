@@ -12,6 +12,8 @@ import { NetworkIsolation } from "../components/network/isolation";
 import { trafficEdges } from "../components/network/traffic";
 import { shipperNamespace } from "../components/observability/logging";
 import { SmokeTest } from "../components/smoke-test";
+import { LocalSystem } from "../components/docker/local-system";
+import { buildImages } from "../components/image-builds";
 import { createHash } from "crypto";
 import type { ServiceName } from "../catalog";
 import { loadSettings, type Settings } from "./settings";
@@ -50,10 +52,28 @@ export function currentSettings(): Settings {
     return loadSettings(projectConfig(project), project, stack);
 }
 
-export function defineStack(settings: Settings = currentSettings()): StackOutputs {
+/** Stack outputs of the local Docker target. */
+export interface LocalOutputs {
+    /** Where each published container answers on this host, and manual 4.2's tools. */
+    readonly urls: Record<string, string>;
+    readonly grafanaAdminPassword?: pulumi.Output<string>;
+}
+
+export function defineStack(settings: Settings = currentSettings()): StackOutputs | LocalOutputs {
     for (const warning of settings.warnings) {
         void pulumi.log.warn(warning);
     }
+    return settings.target === "docker" ? defineLocalStack(settings) : defineKubernetesStack(settings);
+}
+
+/** The manual's option A: everything as containers on one Docker host. */
+function defineLocalStack(settings: Settings): LocalOutputs {
+    const root = new pulumi.ComponentResource("ecommerce:docker:Stack", settings.stack);
+    const system = new LocalSystem("local", { settings, builtImages: buildImages(settings, root) }, { parent: root });
+    return { urls: system.urls, grafanaAdminPassword: system.grafanaAdminPassword };
+}
+
+function defineKubernetesStack(settings: Settings): StackOutputs {
     const environment = new Environment(settings.stack, {
         namespace: settings.namespace,
         podSecurity: settings.podSecurity,
@@ -82,6 +102,7 @@ export function defineStack(settings: Settings = currentSettings()): StackOutput
             settings,
             database: settings.datasource === "postgres" ? postgres.endpoint : undefined,
             databasePasswords: postgres.servicePasswords,
+            builtImages: buildImages(settings, environment),
         },
         opts,
     );

@@ -178,6 +178,20 @@ export const observabilityOverride = strict({
     }).optional(),
 });
 
+const port = z.number({ error: "must be a TCP port number" }).int("must be a TCP port number").min(1, "must be a TCP port from 1 to 65535").max(65535, "must be a TCP port from 1 to 65535");
+
+export const dockerOverride = strict({
+    host: z.string().optional(),
+    hostPorts: z.record(dnsLabel, port).optional(),
+    keepVolumes: z.boolean().optional(),
+});
+
+export const imageBuildOverride = strict({
+    context: z.string().min(1, "must be the path of a checkout of the services' sources").optional(),
+    registry: z.string().regex(/^[a-z0-9]+([._:/-][a-z0-9]+)*$/, "must be a registry and path such as registry.example.com/shop").optional(),
+    push: z.boolean().optional(),
+});
+
 /** Config values reach the program as strings; structured ones as JSON. */
 function fromJson<T extends z.ZodType>(schema: T) {
     return z.preprocess((raw, ctx) => {
@@ -202,6 +216,7 @@ const integer = (what: string) => z.preprocess((raw) => (typeof raw === "string"
 
 export const stackConfig = strict({
     namespace: dnsLabel,
+    target: z.enum(["kubernetes", "docker"]),
     environment: z.enum(["development", "production"]),
     datasource: z.enum(["embedded", "postgres"]),
     podSecurity: z.enum(["privileged", "baseline", "restricted"]),
@@ -235,6 +250,8 @@ export const stackConfig = strict({
     services: fromJson(servicesOverride),
     postgres: fromJson(postgresOverride),
     observability: fromJson(observabilityOverride),
+    docker: fromJson(dockerOverride),
+    imageBuild: fromJson(imageBuildOverride),
 });
 
 export type StackConfig = z.output<typeof stackConfig>;

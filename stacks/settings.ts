@@ -6,6 +6,7 @@
 import { MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
 import { ConfigError, configKey, describeIssue } from "./config-error";
 import { POSTGRES_DEFAULTS } from "./defaults";
+import { resolveDocker, resolveImageBuild, type DockerSettings, type ImageBuildSettings } from "./docker-settings";
 import { resolveObservability, type ObservabilitySettings } from "./observability-settings";
 import { checkResources, mergeResources, type Resources } from "./resources";
 import { stackConfig, type ServiceOverride, type StackConfig } from "./schema";
@@ -69,6 +70,11 @@ export interface Settings {
     readonly project: string;
     readonly stack: string;
     readonly namespace: string;
+    /** Where the system runs: a Kubernetes cluster, or containers on one Docker host (the manual's option A). */
+    readonly target: "kubernetes" | "docker";
+    readonly docker: DockerSettings;
+    /** Build the service images from a checkout of their sources, instead of pulling them. */
+    readonly imageBuild?: ImageBuildSettings;
     /** production protects data and refuses combinations that development only warns about. */
     readonly environment: Environment;
     readonly datasource: Datasource;
@@ -129,6 +135,8 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
     const stackAutoscaling = { ...MANUAL_AUTOSCALING, ...config.autoscaling };
     checkRange(stackAutoscaling, key("autoscaling"), problems);
 
+    const imageBuild = resolveImageBuild(config, key, problems);
+    const registry = imageBuild ? (imageBuild.registry ?? "ecommerce-local") : config.imageRegistry;
     const services = {} as Record<ServiceName, ServiceSettings>;
     for (const spec of SERVICES) {
         const override: ServiceOverride = config.services[spec.name] ?? {};
@@ -139,7 +147,7 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
         }
         services[spec.name] = {
             spec,
-            image: override.image ?? `${config.imageRegistry}/${spec.image}:${config.imageTag}`,
+            image: override.image ?? `${registry}/${spec.image}:${config.imageTag}`,
             replicas: config.scaleToZero
                 ? { kind: "fixed", count: 0 }
                 : replicasFor(spec, override, stackAutoscaling, key(...path), problems),
@@ -158,6 +166,9 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
         project,
         stack,
         namespace: config.namespace,
+        target: config.target,
+        docker: resolveDocker(config, observability, key, problems),
+        imageBuild,
         environment: config.environment,
         datasource: config.datasource,
         postgres,

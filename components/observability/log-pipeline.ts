@@ -44,6 +44,9 @@ filter {
   # The container is named after the catalog service: a surer source than the app name in the line.
   if [kubernetes][container][name] {
     mutate { add_field => { "${field(LOG_FIELDS.service)}" => "%{[kubernetes][container][name]}" } }
+  } else if [container][name] {
+    # On one Docker host the container carries the service's name.
+    mutate { add_field => { "${field(LOG_FIELDS.service)}" => "%{[container][name]}" } }
   }
   if [log_level] {
     mutate { rename => { "log_level" => "${field(LOG_FIELDS.level)}" } }
@@ -97,5 +100,22 @@ export function filebeatConfig(namespace: string, logstashHost: string): Record<
         "http.enabled": true,
         "http.host": "0.0.0.0",
         "http.port": SHIPPER_HTTP_PORT,
+    };
+}
+
+/** Filebeat on one Docker host: every container's log file, joined and tagged with the container's name. */
+export function filebeatDockerConfig(logstashHost: string): Record<string, unknown> {
+    return {
+        "filebeat.inputs": [
+            {
+                type: "filestream",
+                id: "ecommerce-docker",
+                paths: ["/var/lib/docker/containers/*/*.log"],
+                parsers: [{ container: null }, { multiline: { type: "pattern", pattern: EVENT_START, negate: true, match: "after" } }],
+                processors: [{ add_docker_metadata: { host: "unix:///var/run/docker.sock" } }],
+            },
+        ],
+        "output.logstash": { hosts: [logstashHost] },
+        "logging.level": "info",
     };
 }

@@ -1,14 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { stringify } from "yaml";
-import { ELASTICSEARCH, GRAFANA, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
+import { GRAFANA, PROMETHEUS } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../stacks/observability-settings";
 import { standardLabels } from "../labels";
+import { generatedPassword } from "../passwords";
 import { restrictedContainerSecurity } from "../pod";
 import { SECRET_DIGEST_ANNOTATION, secretDigest } from "../secret-digest";
-import { DASHBOARD_UID, PROMETHEUS_DATASOURCE_UID, serviceDashboard } from "./dashboard";
-import { LOG_INDEX } from "./log-pipeline";
+import { DASHBOARDS_DIR, grafanaDashboards, grafanaProvisioning } from "./grafana-files";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "./prometheus-config";
 import { ToolWorkload } from "./tool-workload";
 
@@ -70,7 +69,7 @@ export class Metrics extends pulumi.ComponentResource {
         );
 
         const promFiles = {
-            "prometheus.yml": stringify(prometheusConfig(args.namespaceName)),
+            "prometheus.yml": stringify(prometheusConfig({ kind: "kubernetes", namespace: args.namespaceName }, args.namespaceName)),
             [RULES_FILE]: stringify(alertRules(settings.alerts)),
         };
         const promConfig = new k8s.core.v1.ConfigMap("prometheus-config", { metadata: meta("prometheus-config"), data: promFiles }, parent);
@@ -99,48 +98,14 @@ export class Metrics extends pulumi.ComponentResource {
             { parent: this, dependsOn: [promConfig] },
         );
 
-        // Marked secret here too, not only by the provider's schema: nothing downstream may show it.
-        this.grafanaAdminPassword = pulumi.secret(
-            new random.RandomPassword("grafana-admin", { length: 24, special: false, keepers: { rotation: String(args.secretsRotation) } }, parent).result,
-        );
+        this.grafanaAdminPassword = generatedPassword("grafana-admin", args.secretsRotation, this, 24);
         const secret = new k8s.core.v1.Secret(
             GRAFANA_SECRET,
             { metadata: meta(GRAFANA_SECRET), type: "Opaque", stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword } },
             parent,
         );
-        const datasources = [
-            {
-                name: "Prometheus",
-                uid: PROMETHEUS_DATASOURCE_UID,
-                type: "prometheus",
-                access: "proxy",
-                url: `http://${PROMETHEUS.name}:${PROMETHEUS.port}`,
-                isDefault: true,
-            },
-            ...(args.logging
-                ? [
-                      {
-                          name: "Elasticsearch",
-                          uid: "elasticsearch",
-                          type: "elasticsearch",
-                          access: "proxy",
-                          url: `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}`,
-                          jsonData: { index: `${LOG_INDEX}-*`, timeField: "@timestamp" },
-                      },
-                  ]
-                : []),
-            ...(args.tracing
-                ? [{ name: "Zipkin", uid: "zipkin", type: "zipkin", access: "proxy", url: `http://${ZIPKIN.name}:${ZIPKIN.port}` }]
-                : []),
-        ];
-        const grafanaFiles = {
-            "datasources.yaml": stringify({ apiVersion: 1, datasources }),
-            "dashboards.yaml": stringify({
-                apiVersion: 1,
-                providers: [{ name: "ecommerce", type: "file", disableDeletion: true, options: { path: "/etc/grafana/dashboards" } }],
-            }),
-        };
-        const dashboards = { [`${DASHBOARD_UID}.json`]: JSON.stringify(serviceDashboard(), null, 2) };
+        const grafanaFiles = grafanaProvisioning({ tracing: args.tracing, logging: args.logging });
+        const dashboards = grafanaDashboards();
         const provisioning = new k8s.core.v1.ConfigMap("grafana-provisioning", { metadata: meta("grafana-provisioning"), data: grafanaFiles }, parent);
         const dashboardMap = new k8s.core.v1.ConfigMap("grafana-dashboards", { metadata: meta("grafana-dashboards"), data: dashboards }, parent);
         const fromSecret = (envName: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: GRAFANA_SECRET, key } } });
@@ -183,7 +148,7 @@ export class Metrics extends pulumi.ComponentResource {
                 ],
                 mounts: [
                     { name: "provisioning", mountPath: "/etc/grafana/provisioning", readOnly: true },
-                    { name: "dashboards", mountPath: "/etc/grafana/dashboards", readOnly: true },
+                    { name: "dashboards", mountPath: DASHBOARDS_DIR, readOnly: true },
                 ],
                 configDigestOf: [...Object.values(grafanaFiles), ...Object.values(dashboards)],
                 skipAwait: args.skipAwait,

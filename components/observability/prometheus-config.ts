@@ -15,11 +15,17 @@ export function scrapedServices(): readonly ServiceSpec[] {
     return SERVICES.filter((s) => s.metricsScrapeable);
 }
 
-export function scrapeJob(spec: ServiceSpec, namespace: string): Record<string, unknown> {
+/** How Prometheus finds a service's instances: the Kubernetes API, or one container on a Docker network. */
+export type Discovery = { readonly kind: "kubernetes"; readonly namespace: string } | { readonly kind: "static" };
+
+export function scrapeJob(spec: ServiceSpec, discovery: Discovery): Record<string, unknown> {
+    const common = { job_name: spec.name, metrics_path: actuatorPath(spec, "metrics") };
+    if (discovery.kind === "static") {
+        return { ...common, static_configs: [{ targets: [`${spec.name}:${spec.port}`], labels: { [SERVICE_LABEL]: spec.name } }] };
+    }
     return {
-        job_name: spec.name,
-        metrics_path: actuatorPath(spec, "metrics"),
-        kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [namespace] } }],
+        ...common,
+        kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [discovery.namespace] } }],
         relabel_configs: [
             // Every pod of the service, found through the API, not one pod behind the Service.
             { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], regex: spec.name, action: "keep" },
@@ -32,13 +38,13 @@ export function scrapeJob(spec: ServiceSpec, namespace: string): Record<string, 
     };
 }
 
-export function prometheusConfig(namespace: string): Record<string, unknown> {
+export function prometheusConfig(discovery: Discovery, instance: string): Record<string, unknown> {
     return {
-        global: { scrape_interval: "30s", evaluation_interval: "30s", external_labels: { namespace } },
+        global: { scrape_interval: "30s", evaluation_interval: "30s", external_labels: { namespace: instance } },
         rule_files: [`${CONFIG_DIR}/${RULES_FILE}`],
         scrape_configs: [
             { job_name: PROMETHEUS.name, static_configs: [{ targets: [`localhost:${PROMETHEUS.port}`] }] },
-            ...scrapedServices().map((s) => scrapeJob(s, namespace)),
+            ...scrapedServices().map((s) => scrapeJob(s, discovery)),
         ],
     };
 }

@@ -1,0 +1,274 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { POSTGRES, SERVICES, actuatorPath, databaseOwners, serviceSpec } from "../../catalog";
+import { ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
+import type { Settings } from "../../stacks/settings";
+import { DASHBOARDS_DIR, grafanaDashboards, grafanaProvisioning } from "../observability/grafana-files";
+import { filebeatDockerConfig, logstashPipeline } from "../observability/log-pipeline";
+import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observability/prometheus-config";
+import { databasePasswords, generatedPassword } from "../passwords";
+import { scriptFiles } from "../postgres-pods";
+import { springEnvironment } from "../spring-env";
+import { declareContainer, type ContainerContext } from "./containers";
+
+export interface LocalSystemArgs {
+    readonly settings: Settings;
+    /** Images built from source, by service name (imageBuild); others are pulled. */
+    readonly builtImages?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The whole system as containers on one Docker host (the manual's option A): a private
+ * network, named volumes, one container per catalog service with the Kubernetes target's
+ * wiring, PostgreSQL with its provisioning and scheduled backups, and the observability
+ * tools. Each container starts after what it depends on reports healthy.
+ */
+export class LocalSystem extends pulumi.ComponentResource {
+    /** Where each published container answers on this host. */
+    readonly urls: Record<string, string>;
+    readonly grafanaAdminPassword?: pulumi.Output<string>;
+
+    constructor(name: string, args: LocalSystemArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ecommerce:docker:LocalSystem", name, {}, opts);
+        const { settings } = args;
+        const ns = settings.namespace;
+        const provider = new docker.Provider(`${name}-docker`, settings.docker.host ? { host: settings.docker.host } : {}, { parent: this });
+        const resourceOpts: pulumi.CustomResourceOptions = { parent: this, provider };
+        const network = new docker.Network(`${ns}-network`, { name: `ecommerce-${ns}`, driver: "bridge" }, resourceOpts);
+        const ctx: ContainerContext = { network: network.name, stack: settings.stack, waitSeconds: settings.rolloutTimeoutSeconds, opts: resourceOpts };
+
+        const pulled = new Map<string, pulumi.Output<string>>();
+        const image = (ref: string): pulumi.Output<string> => {
+            if (!pulled.has(ref)) {
+                pulled.set(ref, new docker.RemoteImage(ref, { name: ref, keepLocally: true }, resourceOpts).imageId);
+            }
+            return pulled.get(ref)!;
+        };
+        // Named volumes outlive the containers; destroy keeps them unless keepVolumes is false (docker-compose down -v).
+        const volume = (id: string) =>
+            new docker.Volume(`${ns}-${id}`, { name: `ecommerce-${ns}-${id}` }, { ...resourceOpts, retainOnDelete: settings.docker.keepVolumes }).name;
+        const hostPort = (container: string, internal: number) => ({ internal, host: settings.docker.hostPorts[container] ?? internal });
+        const scripts = scriptFiles();
+
+        // PostgreSQL, reachable as `postgres-service` as in the manual, its roles, and its backups.
+        const pg = settings.postgres;
+        const passwords = databasePasswords(POSTGRES.name, settings.secretsRotation, this);
+        const pgEnv = { PGHOST: POSTGRES.serviceName, PGPORT: String(POSTGRES.port), PGUSER: POSTGRES.superuser, PGPASSWORD: passwords.superuser };
+        const postgres = declareContainer(
+            {
+                name: POSTGRES.name,
+                image: image(pg.image),
+                aliases: [POSTGRES.serviceName],
+                env: { POSTGRES_USER: POSTGRES.superuser, POSTGRES_PASSWORD: passwords.superuser, PGDATA: "/var/lib/postgresql/data/pgdata" },
+                healthcheck: `pg_isready -U ${POSTGRES.superuser} -h 127.0.0.1`,
+                startSeconds: 60,
+                resources: pg.resources,
+                volumes: [{ volume: volume("postgres-data"), path: "/var/lib/postgresql/data" }],
+            },
+            ctx,
+        );
+        const provision = declareContainer(
+            {
+                name: `${POSTGRES.name}-provision`,
+                image: image(pg.image),
+                oneShot: true,
+                env: {
+                    ...pgEnv,
+                    APP_DATABASES: databaseOwners().map((o) => o.database).join(" "),
+                    ...Object.fromEntries(databaseOwners().map((o) => [`${o.database.toUpperCase()}_PASSWORD`, passwords.services[o.name]!])),
+                },
+                files: { "/scripts/provision.sh": scripts["provision.sh"]! },
+                command: ["sh", "/scripts/provision.sh"],
+                resources: pg.backup.resources,
+                after: [postgres],
+            },
+            ctx,
+        );
+        // The CronJob's script, on the same schedule, under busybox crond (which passes no environment on).
+        declareContainer(
+            {
+                name: `${POSTGRES.name}-backup`,
+                image: image(pg.image),
+                env: { ...pgEnv, BACKUP_DIR: "/backups", BACKUP_RETENTION: String(pg.backup.retention), BACKUP_SCHEDULE: pg.backup.schedule },
+                files: { "/scripts/backup.sh": scripts["backup.sh"]!, "/scripts/restore.sh": scripts["restore.sh"]! },
+                entrypoint: ["sh", "-c"],
+                command: [
+                    'env | grep -E "^(PG|BACKUP_)" | sed "s/^/export /" > /scripts/env.sh && ' +
+                        'echo "$BACKUP_SCHEDULE . /scripts/env.sh && sh /scripts/backup.sh > /proc/1/fd/1 2>&1" > /etc/crontabs/root && exec crond -f -l 8',
+                ],
+                resources: pg.backup.resources,
+                volumes: [{ volume: volume("postgres-backups"), path: "/backups" }],
+                after: [postgres],
+            },
+            ctx,
+        );
+
+        // Observability, from the same generators as on Kubernetes.
+        const obs = settings.observability;
+        const urls: Record<string, string> = {};
+        const started: Record<string, docker.Container> = {};
+        if (obs.logging) {
+            const es = obs.logging.elasticsearch;
+            started.elasticsearch = declareContainer(
+                {
+                    name: ELASTICSEARCH.name,
+                    image: image(es.image),
+                    env: {
+                        "discovery.type": "single-node",
+                        "node.store.allow_mmap": "false",
+                        "xpack.security.enabled": "false",
+                        ES_JAVA_OPTS: `-Xms${es.heapSize} -Xmx${es.heapSize}`,
+                    },
+                    healthcheck: `curl -fsS "http://localhost:${ELASTICSEARCH.port}/_cluster/health?local=true"`,
+                    startSeconds: 240,
+                    resources: es.resources,
+                    volumes: [{ volume: volume("elasticsearch-data"), path: "/usr/share/elasticsearch/data" }],
+                },
+                ctx,
+            );
+            declareContainer(
+                {
+                    name: LOGSTASH.name,
+                    image: image(obs.logging.logstash.image),
+                    env: { LS_JAVA_OPTS: `-Xms${obs.logging.logstash.heapSize} -Xmx${obs.logging.logstash.heapSize}`, XPACK_MONITORING_ENABLED: "false" },
+                    files: { "/usr/share/logstash/pipeline/logstash.conf": logstashPipeline(LOGSTASH.port, `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}`) },
+                    healthcheck: "curl -fsS http://localhost:9600/",
+                    startSeconds: 240,
+                    resources: obs.logging.logstash.resources,
+                    after: [started.elasticsearch],
+                },
+                ctx,
+            );
+            declareContainer(
+                {
+                    name: KIBANA.name,
+                    image: image(obs.logging.kibana.image),
+                    env: { ELASTICSEARCH_HOSTS: JSON.stringify([`http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}`]) },
+                    publish: hostPort(KIBANA.name, KIBANA.port),
+                    healthcheck: `curl -fsS http://localhost:${KIBANA.port}/api/status`,
+                    startSeconds: 300,
+                    resources: obs.logging.kibana.resources,
+                    after: [started.elasticsearch],
+                },
+                ctx,
+            );
+            // Reads every container's log file on this host, so it runs as root with the files read-only.
+            declareContainer(
+                {
+                    name: "log-shipper",
+                    image: image(obs.logging.shipper.image),
+                    user: "root",
+                    files: { "/usr/share/filebeat/filebeat.yml": stringify(filebeatDockerConfig(`${LOGSTASH.name}:${LOGSTASH.port}`)) },
+                    command: ["filebeat", "-e", "--strict.perms=false"],
+                    resources: obs.logging.shipper.resources,
+                    volumes: [
+                        { hostPath: "/var/lib/docker/containers", path: "/var/lib/docker/containers", readOnly: true },
+                        { hostPath: "/var/run/docker.sock", path: "/var/run/docker.sock", readOnly: true },
+                    ],
+                },
+                ctx,
+            );
+            urls[KIBANA.title] = `http://localhost:${hostPort(KIBANA.name, KIBANA.port).host}`;
+        }
+        if (obs.tracing) {
+            started.zipkin = declareContainer(
+                {
+                    name: ZIPKIN.name,
+                    image: image(obs.tracing.zipkin.image),
+                    env: obs.logging ? { STORAGE_TYPE: "elasticsearch", ES_HOSTS: `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}` } : { STORAGE_TYPE: "mem" },
+                    publish: hostPort(ZIPKIN.name, ZIPKIN.port),
+                    healthcheck: `wget -q -O /dev/null http://localhost:${ZIPKIN.port}/health`,
+                    resources: obs.tracing.zipkin.resources,
+                    after: started.elasticsearch ? [started.elasticsearch] : [],
+                },
+                ctx,
+            );
+            urls[ZIPKIN.title] = `http://localhost:${hostPort(ZIPKIN.name, ZIPKIN.port).host}`;
+        }
+        if (obs.metrics) {
+            declareContainer(
+                {
+                    name: PROMETHEUS.name,
+                    image: image(obs.metrics.prometheus.image),
+                    files: {
+                        [`${CONFIG_DIR}/prometheus.yml`]: stringify(prometheusConfig({ kind: "static" }, ns)),
+                        [`${CONFIG_DIR}/${RULES_FILE}`]: stringify(alertRules(obs.metrics.alerts)),
+                    },
+                    command: [`--config.file=${CONFIG_DIR}/prometheus.yml`, "--storage.tsdb.path=/prometheus", `--storage.tsdb.retention.time=${obs.metrics.retention}`],
+                    publish: hostPort(PROMETHEUS.name, PROMETHEUS.port),
+                    healthcheck: `wget -q -O /dev/null http://localhost:${PROMETHEUS.port}/-/ready`,
+                    resources: obs.metrics.prometheus.resources,
+                    volumes: [{ volume: volume("prometheus-data"), path: "/prometheus" }],
+                },
+                ctx,
+            );
+            this.grafanaAdminPassword = generatedPassword("grafana-admin", settings.secretsRotation, this, 24);
+            const provisioning = grafanaProvisioning({ tracing: obs.tracing !== undefined, logging: obs.logging !== undefined });
+            declareContainer(
+                {
+                    name: GRAFANA.name,
+                    image: image(obs.metrics.grafana.image),
+                    env: { GF_SECURITY_ADMIN_USER: "admin", GF_SECURITY_ADMIN_PASSWORD: this.grafanaAdminPassword },
+                    files: {
+                        "/etc/grafana/provisioning/datasources/datasources.yaml": provisioning["datasources.yaml"]!,
+                        "/etc/grafana/provisioning/dashboards/dashboards.yaml": provisioning["dashboards.yaml"]!,
+                        ...Object.fromEntries(Object.entries(grafanaDashboards()).map(([file, json]) => [`${DASHBOARDS_DIR}/${file}`, json])),
+                    },
+                    publish: hostPort(GRAFANA.name, GRAFANA.port),
+                    healthcheck: `wget -q -O /dev/null http://localhost:${GRAFANA.port}/api/health`,
+                    resources: obs.metrics.grafana.resources,
+                    volumes: [{ volume: volume("grafana-data"), path: "/var/lib/grafana" }],
+                },
+                ctx,
+            );
+            urls[PROMETHEUS.title] = `http://localhost:${hostPort(PROMETHEUS.name, PROMETHEUS.port).host}`;
+            urls[GRAFANA.title] = `http://localhost:${hostPort(GRAFANA.name, GRAFANA.port).host}`;
+        }
+
+        // The ten services, each after what it starts after is healthy (manual 9.1).
+        const services: Record<string, docker.Container> = {};
+        for (const spec of SERVICES) {
+            const service = settings.services[spec.name];
+            const datasource: Record<string, pulumi.Input<string>> =
+                settings.datasource === "postgres" && spec.database
+                    ? {
+                          SPRING_DATASOURCE_URL: `jdbc:postgresql://${POSTGRES.serviceName}:${POSTGRES.port}/${spec.database}`,
+                          SPRING_DATASOURCE_USERNAME: spec.database,
+                          SPRING_DATASOURCE_PASSWORD: passwords.services[spec.name]!,
+                          SPRING_DATASOURCE_DRIVER_CLASS_NAME: "org.postgresql.Driver",
+                      }
+                    : {};
+            const env = {
+                ...springEnvironment(spec, {
+                    springProfile: settings.springProfile,
+                    javaToolOptions: settings.javaToolOptions,
+                    sampleProbability: obs.tracing?.sampleProbability,
+                }),
+                ...datasource,
+                ...service.env,
+            };
+            services[spec.name] = declareContainer(
+                {
+                    name: spec.name,
+                    image: args.builtImages?.[spec.name] ?? image(service.image),
+                    env,
+                    publish: hostPort(spec.name, spec.port),
+                    healthcheck: `curl -fsS http://localhost:${spec.port}${actuatorPath(spec, "readiness")}`,
+                    startSeconds: 240,
+                    resources: service.resources,
+                    restartedAt: service.restartedAt,
+                    after: [...spec.startsAfter.map((d) => services[d]!), ...(spec.database && settings.datasource === "postgres" ? [provision] : [])],
+                },
+                ctx,
+            );
+        }
+        const discovery = serviceSpec("service-discovery");
+        urls["Service Discovery"] = `http://localhost:${hostPort(discovery.name, discovery.port).host}`;
+        for (const spec of SERVICES) {
+            urls[spec.name] = `http://localhost:${hostPort(spec.name, spec.port).host}${spec.contextPath}`;
+        }
+        this.urls = urls;
+        this.registerOutputs({ urls });
+    }
+}

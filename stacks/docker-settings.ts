@@ -1,0 +1,80 @@
+/** The local Docker target's settings: which host port each published container takes. */
+import { SERVICES } from "../catalog";
+import { GRAFANA, KIBANA, PROMETHEUS, ZIPKIN } from "../catalog/observability";
+import { DOCKER_DEFAULTS } from "./defaults";
+import type { ObservabilitySettings } from "./observability-settings";
+import type { StackConfig } from "./schema";
+
+export interface DockerSettings {
+    /** Docker host (DOCKER_HOST form); undefined uses the local daemon. */
+    readonly host?: string;
+    /** Host port of every container published on localhost, by container name. */
+    readonly hostPorts: Readonly<Record<string, number>>;
+    /** Keep the named volumes on `pulumi destroy` (docker-compose down) or delete them (down -v). */
+    readonly keepVolumes: boolean;
+}
+
+export interface ImageBuildSettings {
+    /** Checkout of the services' sources: <context>/<service>/Dockerfile, built with the checkout as context. */
+    readonly context: string;
+    readonly registry?: string;
+    readonly push: boolean;
+}
+
+type Key = (...path: string[]) => string;
+
+/** What the local stack publishes, on the manual's ports: the ten services and the tools of manual 4.2. */
+export function publishable(observability: ObservabilitySettings): Record<string, number> {
+    const tools = [
+        ...(observability.tracing ? [ZIPKIN] : []),
+        ...(observability.metrics ? [PROMETHEUS, GRAFANA] : []),
+        ...(observability.logging ? [KIBANA] : []),
+    ];
+    return Object.fromEntries([...SERVICES.map((s) => [s.name, s.port] as const), ...tools.map((t) => [t.name, t.port] as const)]);
+}
+
+export function resolveDocker(config: StackConfig, observability: ObservabilitySettings, key: Key, problems: string[]): DockerSettings {
+    const manual = publishable(observability);
+    const given = config.docker.hostPorts ?? {};
+    for (const name of Object.keys(given).filter((n) => !(n in manual))) {
+        problems.push(`${key("docker", "hostPorts", name)}: nothing called ${name} is published; publishable: ${Object.keys(manual).join(", ")}`);
+    }
+    const hostPorts: Record<string, number> = {};
+    for (const name of Object.keys(manual)) {
+        hostPorts[name] = given[name] ?? DOCKER_DEFAULTS.hostPorts[name] ?? manual[name]!;
+    }
+    if (config.target === "docker") {
+        const byPort = new Map<number, string[]>();
+        for (const [name, port] of Object.entries(hostPorts)) {
+            byPort.set(port, [...(byPort.get(port) ?? []), name]);
+        }
+        for (const [port, names] of byPort) {
+            if (names.length > 1) {
+                problems.push(
+                    `${key("docker", "hostPorts")}: ${names.join(" and ")} would all publish host port ${port}; give all but one another port, e.g. docker.hostPorts.${names[1]}: ${port + 1}`,
+                );
+            }
+        }
+    }
+    return {
+        host: (config.docker.host ?? DOCKER_DEFAULTS.host) || undefined,
+        hostPorts,
+        keepVolumes: config.docker.keepVolumes ?? DOCKER_DEFAULTS.keepVolumes,
+    };
+}
+
+export function resolveImageBuild(config: StackConfig, key: Key, problems: string[]): ImageBuildSettings | undefined {
+    const build = config.imageBuild;
+    if (Object.keys(build).length === 0) {
+        return undefined;
+    }
+    if (!build.context) {
+        problems.push(`${key("imageBuild", "context")}: is required to build images: the path of a checkout of the services' sources`);
+        return undefined;
+    }
+    const push = build.push ?? false;
+    if (config.target === "kubernetes" && (!build.registry || !push)) {
+        problems.push(`${key("imageBuild")}: a Kubernetes stack pulls its images from a registry; set imageBuild.registry and imageBuild.push: true`);
+    }
+    return { context: build.context, registry: build.registry, push };
+}
