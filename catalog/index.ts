@@ -8,18 +8,17 @@
  * configs, policies and network rules read this module; none of them repeats it.
  */
 
-export const SERVICE_NAMES = [
-    "cloud-config",
-    "service-discovery",
-    "api-gateway",
+/** The six business services, each with its own database (manual 2.1). */
+const BUSINESS_SERVICE_NAMES = [
     "user-service",
     "product-service",
     "order-service",
     "payment-service",
     "shipping-service",
     "favourite-service",
-    "proxy-client",
 ] as const;
+
+export const SERVICE_NAMES = ["cloud-config", "service-discovery", "api-gateway", ...BUSINESS_SERVICE_NAMES, "proxy-client"] as const;
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -57,14 +56,7 @@ export interface ServiceSpec {
 }
 
 const BUSINESS_START: readonly ServiceName[] = ["cloud-config", "service-discovery"];
-const BUSINESS_NAMES: readonly ServiceName[] = [
-    "user-service",
-    "product-service",
-    "order-service",
-    "payment-service",
-    "shipping-service",
-    "favourite-service",
-];
+const BUSINESS_NAMES: readonly ServiceName[] = BUSINESS_SERVICE_NAMES;
 
 export const SERVICES: readonly ServiceSpec[] = [
     {
