@@ -35,11 +35,18 @@ async function main(): Promise<void> {
             times.push(Number(process.hrtime.bigint() - start) / 1e6);
         }
         const objects = kubernetesObjects(result.resources);
-        const low = capacity(objects, "min");
-        const high = capacity(objects, "max");
         console.log(`stack ${stack}`);
         console.log(`  resources declared:      ${result.resources.length} (${objects.length} Kubernetes objects)`);
         console.log(`  evaluation, median of ${runs}: ${median(times).toFixed(1)} ms`);
+        if (objects.length === 0) {
+            // The docker target: what its containers may use, from their limits.
+            const containers = result.resources.filter((r) => r.type === "docker:index/container:Container");
+            const memoryMb = containers.reduce((t, c) => t + (typeof c.inputs.memory === "number" ? c.inputs.memory : 0), 0);
+            console.log(`  containers: ${containers.length}, memory limits ${formatMemory(memoryMb * 2 ** 20)} in all`);
+            continue;
+        }
+        const low = capacity(objects, "min");
+        const high = capacity(objects, "max");
         console.log(`  requests at min replicas: ${formatCpu(low.cpu)} CPU, ${formatMemory(low.memory)} memory, ${low.pods} pods`);
         console.log(`  requests at max replicas: ${formatCpu(high.cpu)} CPU, ${formatMemory(high.memory)} memory, ${high.pods} pods`);
     }
