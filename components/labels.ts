@@ -1,4 +1,5 @@
 /** The recommended `app.kubernetes.io/*` labels, so kubectl, dashboards and policies can select by them. */
+import { parseImageRef } from "../lib/image";
 
 export const PART_OF = "ecommerce";
 
@@ -10,6 +11,14 @@ export interface LabelArgs {
     /** The stack, so two stacks' objects in one cluster stay apart. */
     readonly instance: string;
     readonly version?: string;
+}
+
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** The `app.kubernetes.io/version` of an image: its tag, when it makes a valid label value (a digest does not). */
+export function versionOf(image: string): string | undefined {
+    const tag = parseImageRef(image)?.tag;
+    return tag !== undefined && LABEL_VALUE.test(tag) ? tag : undefined;
 }
 
 /** Selector labels: stable for the life of a Deployment (selectors are immutable). */

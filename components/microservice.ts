@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceUrl } from "../catalog";
 import { formatMemory, parseMemory } from "../lib/quantity";
 import type { ServiceSettings } from "../stacks/settings";
-import { selectorLabels, standardLabels } from "./labels";
+import { selectorLabels, standardLabels, versionOf } from "./labels";
 import { restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "./pod";
 import { RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "./secret-digest";
 import { springEnvironment, type SpringPlatform } from "./spring-env";
@@ -61,7 +61,7 @@ export class Microservice extends pulumi.ComponentResource {
             name: spec.name,
             component: spec.tier,
             instance: args.stack,
-            version: args.service.image.split(":").pop(),
+            version: versionOf(args.service.image),
         });
         const metadata = { name: spec.name, namespace: args.namespace, labels };
         const wiring = Object.entries(springEnvironment(spec, args)).map(([envName, value]) => ({ name: envName, value }));

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES, databaseOwners } from "../catalog";
 import type { PostgresSettings } from "../stacks/settings";
-import { standardLabels, selectorLabels } from "./labels";
+import { standardLabels, versionOf, selectorLabels } from "./labels";
 import { databasePasswords } from "./passwords";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
 import { SECRET_DIGEST_ANNOTATION, secretDigest } from "./secret-digest";
@@ -55,7 +55,7 @@ export class Postgres extends pulumi.ComponentResource {
     constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:Postgres", name, {}, opts);
         const { settings } = args;
-        const labels = standardLabels({ name: POSTGRES.name, component: "database", instance: args.stack, version: settings.image.split(":").pop() });
+        const labels = standardLabels({ name: POSTGRES.name, component: "database", instance: args.stack, version: versionOf(settings.image) });
         const meta = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels });
         const awaitAnnotations = {
             "pulumi.com/timeoutSeconds": String(args.rolloutTimeoutSeconds),

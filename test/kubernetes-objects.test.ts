@@ -214,3 +214,23 @@ describe("probes", () => {
         });
     }
 });
+
+describe("labels", () => {
+    const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+    it("stay valid label values when an image is pinned by digest", async () => {
+        const digest = `docker.io/selimhorri/order-service-ecommerce-boot@sha256:${"ab".repeat(32)}`;
+        const declared = await declare({ stack: "prod", config: { services: { "order-service": { image: digest } } } });
+        for (const o of declared.objects) {
+            const all = [o.metadata.labels, podTemplate(o)?.metadata.labels].filter((l): l is Record<string, string> => l !== undefined);
+            for (const labels of all) {
+                for (const [key, value] of Object.entries(labels)) {
+                    assert.match(value, LABEL_VALUE, `${objectId(o)} ${key}=${value}`);
+                }
+            }
+        }
+        const order = declared.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "order-service")!;
+        assert.equal((order.metadata.labels as Record<string, string>)["app.kubernetes.io/version"], undefined);
+        assert.equal(podTemplate(order)!.spec.containers[0]!.image, digest);
+    });
+});

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { Tool } from "../../catalog/observability";
 import type { ToolSettings } from "../../stacks/observability-settings";
-import { selectorLabels, standardLabels } from "../labels";
+import { selectorLabels, standardLabels, versionOf } from "../labels";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../pod";
 
 import Input = k8s.types.input.core.v1;
@@ -53,7 +53,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
     constructor(name: string, args: ToolWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:ToolWorkload", name, {}, opts);
         const { tool, settings } = args;
-        const labels = standardLabels({ name: tool.name, component: "observability", instance: args.stack, version: settings.image.split(":").pop() });
+        const labels = standardLabels({ name: tool.name, component: "observability", instance: args.stack, version: versionOf(settings.image) });
         const metadata = { name: tool.name, namespace: args.namespace, labels };
         const portName = args.portName ?? "http";
         const probePortName = args.probePort?.name ?? portName;
