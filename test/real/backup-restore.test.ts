@@ -14,8 +14,26 @@ import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server"
 const SCRIPTS = path.resolve(__dirname, "..", "..", "scripts", "postgres");
 const DATABASES = databaseOwners().map((s) => s.database);
 
+/**
+ * The scripts run under the Alpine image's busybox in the cluster: where busybox is
+ * installed they run here under `busybox sh` with busybox's applets first on PATH (date,
+ * gzip, grep, sort, tail...), so a GNU-only option fails here as it would there.
+ */
+const BUSYBOX = (() => {
+    if (spawnSync("busybox", ["true"]).status !== 0) {
+        return undefined;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "busybox-"));
+    spawnSync("busybox", ["--install", "-s", dir]);
+    return dir;
+})();
+
 function sh(script: string, env: NodeJS.ProcessEnv) {
-    return spawnSync("sh", [path.join(SCRIPTS, script)], { env: { ...process.env, ...env }, encoding: "utf8" });
+    const file = path.join(SCRIPTS, script);
+    const fullEnv = { ...process.env, ...env, ...(BUSYBOX ? { PATH: `${BUSYBOX}:${process.env.PATH}` } : {}) };
+    return BUSYBOX
+        ? spawnSync("busybox", ["sh", file], { env: fullEnv, encoding: "utf8" })
+        : spawnSync("sh", [file], { env: fullEnv, encoding: "utf8" });
 }
 
 function psql(server: PgServer, db: string, sql: string, user = "postgres", password = server.password): string {
@@ -56,6 +74,9 @@ describe("PostgreSQL scripts against a real server", function () {
             }
             console.log("    (PostgreSQL not installed: apt-get install postgresql to run these)");
             this.skip();
+        }
+        if (!BUSYBOX && process.env.CI) {
+            throw new Error("busybox is not installed; .ci/run must apt-get install busybox (the scripts run under it in the cluster)");
         }
         server = await startPostgres(bin);
     });
