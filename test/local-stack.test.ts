@@ -123,6 +123,13 @@ describe("local stack on Docker", () => {
         assert.ok(down.resources.filter((r) => r.type === "docker:index/volume:Volume").every((v) => !v.retainOnDelete));
     });
 
+    it("keeps the same volumes when the containers change, so data survives pulumi up", async () => {
+        const changed = await declare({ stack: "local", config: { imageTag: "0.1.1", restartedAt: "2025-01-31T10:00:00Z" } });
+        const volumes = (x: Declared) => JSON.stringify(x.resources.filter((r) => r.type === "docker:index/volume:Volume").map((v) => [v.name, v.inputs]));
+        assert.equal(volumes(changed), volumes(d));
+        assert.notEqual(JSON.stringify(container(changed, "order-service").inputs), JSON.stringify(container(d, "order-service").inputs));
+    });
+
     it("backs up with the same script as the CronJob, on the same schedule", () => {
         const backup = container(d, "postgres-backup");
         const script = fs.readFileSync(path.resolve(__dirname, "..", "scripts", "postgres", "backup.sh"), "utf8");
