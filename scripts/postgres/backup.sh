@@ -43,9 +43,15 @@ fi
 mv "$partial" "$final"
 echo "wrote $final ($(wc -c <"$final") bytes)"
 
-# Newest first by name (the stamp sorts by time); keep BACKUP_RETENTION, delete the rest.
-ls -1 "$BACKUP_DIR" | grep -E '^full_backup_[0-9]{8}T[0-9]{6}Z\.sql\.gz$' | sort -r |
-    tail -n +"$((BACKUP_RETENTION + 1))" | while read -r old; do
-    echo "pruning $old"
-    rm -f "$BACKUP_DIR/$old"
-done
+# Oldest first: the glob sorts by name, and the stamp in the name sorts by time. Keep the
+# last BACKUP_RETENTION, delete the ones before them.
+set -- "$BACKUP_DIR"/full_backup_????????T??????Z.sql.gz
+if [ -e "$1" ]; then
+    excess=$(($# - BACKUP_RETENTION))
+    while [ "$excess" -gt 0 ]; do
+        echo "pruning $(basename "$1")"
+        rm -f "$1"
+        shift
+        excess=$((excess - 1))
+    done
+fi

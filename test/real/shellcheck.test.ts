@@ -1,0 +1,40 @@
+/** The shell scripts, checked by ShellCheck (Debian's `shellcheck`) as POSIX sh, since they run under busybox. */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const available = spawnSync("shellcheck", ["--version"]).status === 0;
+
+describe("shell scripts", function () {
+    before(function () {
+        if (!available) {
+            if (process.env.CI) {
+                throw new Error("shellcheck is not installed; .ci/run must apt-get install shellcheck");
+            }
+            console.log("    (shellcheck not installed: apt-get install shellcheck to run these)");
+            this.skip();
+        }
+    });
+
+    const posix = fs.readdirSync(path.join(ROOT, "scripts", "postgres")).filter((f) => f.endsWith(".sh")).map((f) => path.join("scripts", "postgres", f));
+    for (const script of posix) {
+        it(`${script} passes ShellCheck as POSIX sh`, () => {
+            const result = spawnSync("shellcheck", ["-s", "sh", script], { cwd: ROOT, encoding: "utf8" });
+            assert.equal(result.status, 0, result.stdout);
+        });
+    }
+
+    for (const script of ["scripts/build-promtool.sh", ".ci/run"]) {
+        it(`${script} passes ShellCheck`, () => {
+            const result = spawnSync("shellcheck", [script], { cwd: ROOT, encoding: "utf8" });
+            assert.equal(result.status, 0, result.stdout);
+        });
+    }
+
+    it("ShellCheck fails a script that has a real problem, so the checks above can fail", () => {
+        const result = spawnSync("shellcheck", ["-s", "sh", "-"], { input: "#!/bin/sh\nrm -rf $DIR/*\n", encoding: "utf8" });
+        assert.notEqual(result.status, 0);
+    });
+});
