@@ -1,19 +1,12 @@
 /** The manual's facts, checked against what the dev and prod stacks declare with their real config. */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import { parse } from "yaml";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { MANUAL_HPA, MANUAL_RESOURCES, MANUAL_SERVICES, MANUAL_START_ORDER, REFERENCE_IMAGE, REFERENCE_SERVICES } from "./sources";
-import { declare, envOf, find, ofKind, workload, type Declared } from "./support";
+import { declare, envOf, find, ofKind, workload, type Declared, stackFile } from "./support";
 
 /** Services that hold state they do not replicate (reference-system.md, "Single instances"). */
 const SINGLETONS = ["service-discovery", "cloud-config"];
 
-function stackFile(stack: string): Record<string, unknown> {
-    const file = path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`);
-    return (parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
-}
 
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: application tier`, () => {

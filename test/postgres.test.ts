@@ -2,14 +2,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
 import { mockPassword, RANDOM_PASSWORD } from "../offline/mocks";
 import { withoutSecrets } from "../offline/manifests";
 import { ProgramFailure, runProgram } from "../offline/run";
 import { stackConfig } from "../offline/stack-config";
 import { loadSettings } from "../stacks/settings";
 import { MANUAL_SERVICES } from "./sources";
-import { declare, envOf, find, ofKind, podTemplate, type ContainerView, type Declared } from "./support";
+import { declare, envOf, find, ofKind, podTemplate, type ContainerView, type Declared, stackFile } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const manual = fs.readFileSync(path.join(ROOT, "docs", "sources", "operations-manual.es.md"), "utf8");
@@ -20,9 +19,6 @@ const BUSINESS = MANUAL_SERVICES.filter((s) => /^(user|product|order|payment|shi
 /** Images someone rebuilt with the PostgreSQL driver (reference-system.md, "Databases"). */
 const REBUILT = { imageRegistry: "registry.example.com/shop", imageTag: "1.0.0-pg" };
 
-function stackFile(stack: string): Record<string, unknown> {
-    return (parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
-}
 
 function mainContainer(d: Declared, kind: string, name: string): ContainerView {
     return podTemplate(find(d.objects, kind, name))!.spec.containers[0]!;

@@ -1,4 +1,7 @@
 /** Helpers shared by the stack tests: run a stack offline and look at what it declared. */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
 import { kubernetesObjects, type KubeObject } from "../offline/manifests";
 import { runProgram, type RunOptions, type RunResult } from "../offline/run";
 
@@ -100,3 +103,9 @@ export function podTemplate(o: KubeObject): PodTemplateView | undefined {
 
 /** Objects whose pods run for a long time and are selected by Services. */
 export const LONG_RUNNING = ["Deployment", "StatefulSet", "DaemonSet"];
+
+/** A stack file's `config:` map as written (keys with the project prefix), to compare against. */
+export function stackFile(stack: string): Record<string, unknown> {
+    const file = path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`);
+    return (parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
+}
