@@ -4,7 +4,7 @@ import { serviceUrl } from "../catalog";
 import { formatMemory, parseMemory } from "../lib/quantity";
 import type { ServiceSettings } from "../stacks/settings";
 import { selectorLabels, standardLabels, versionOf } from "./labels";
-import { restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "./pod";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "./pod";
 import { RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "./secret-digest";
 import { springEnvironment, type SpringPlatform } from "./spring-env";
 
@@ -80,10 +80,7 @@ export class Microservice extends pulumi.ComponentResource {
             {
                 metadata: {
                     ...metadata,
-                    annotations: {
-                        "pulumi.com/timeoutSeconds": String(args.rolloutTimeoutSeconds),
-                        ...(args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}),
-                    },
+                    annotations: awaitAnnotations(args.skipAwait, args.rolloutTimeoutSeconds),
                 },
                 spec: {
                     // Left out under an HPA: server-side apply would otherwise fight the autoscaler.

@@ -5,6 +5,17 @@ import { actuatorPath, serviceSpec, type ServiceName, type ServiceSpec } from ".
 type Container = k8s.types.input.core.v1.Container;
 type Probe = k8s.types.input.core.v1.Probe;
 
+/**
+ * How long `pulumi up` waits for an object to become ready, or that it must not wait at
+ * all (`skipAwait`, for clusters where pods cannot run).
+ */
+export function awaitAnnotations(skipAwait: boolean, timeoutSeconds?: number): Record<string, string> {
+    return {
+        ...(timeoutSeconds !== undefined ? { "pulumi.com/timeoutSeconds": String(timeoutSeconds) } : {}),
+        ...(skipAwait ? { "pulumi.com/skipAwait": "true" } : {}),
+    };
+}
+
 /** Unprivileged UID/GID for images that would otherwise run as root (the public images do). */
 export const APP_UID = 1000;
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES } from "../catalog";
 import type { PostgresSettings } from "../stacks/settings";
 import { standardLabels } from "./labels";
+import { awaitAnnotations } from "./pod";
 import { BACKUP_MOUNT, scriptPod, superuserEnv } from "./postgres-pods";
 
 export interface PostgresBackupArgs {
@@ -40,7 +41,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                 metadata: {
                     ...meta(BACKUP_CLAIM),
                     // Bound on first use by the backup Job, not at creation (WaitForFirstConsumer classes).
-                    annotations: { "pulumi.com/skipAwait": "true" },
+                    annotations: awaitAnnotations(true),
                 },
                 spec: {
                     accessModes: ["ReadWriteOnce"],
@@ -89,7 +90,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                 {
                     metadata: {
                         ...meta(restoreName),
-                        annotations: args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {},
+                        annotations: awaitAnnotations(args.skipAwait),
                     },
                     spec: {
                         backoffLimit: 0,

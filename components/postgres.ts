@@ -4,7 +4,7 @@ import { POSTGRES, databaseOwners } from "../catalog";
 import type { PostgresSettings } from "../stacks/settings";
 import { standardLabels, versionOf, selectorLabels } from "./labels";
 import { databasePasswords } from "./passwords";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
 import { SECRET_DIGEST_ANNOTATION, secretDigest } from "./secret-digest";
 import {
     CREDENTIALS_SECRET,
@@ -57,10 +57,7 @@ export class Postgres extends pulumi.ComponentResource {
         const { settings } = args;
         const labels = standardLabels({ name: POSTGRES.name, component: "database", instance: args.stack, version: versionOf(settings.image) });
         const meta = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels });
-        const awaitAnnotations = {
-            "pulumi.com/timeoutSeconds": String(args.rolloutTimeoutSeconds),
-            ...(args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}),
-        };
+        const waitAnnotations = awaitAnnotations(args.skipAwait, args.rolloutTimeoutSeconds);
 
         const passwords = databasePasswords(POSTGRES.name, args.secretsRotation, this);
         const superuserPassword = passwords.superuser;
@@ -102,7 +99,7 @@ export class Postgres extends pulumi.ComponentResource {
         this.statefulSet = new k8s.apps.v1.StatefulSet(
             POSTGRES.name,
             {
-                metadata: { ...meta(POSTGRES.name), annotations: awaitAnnotations },
+                metadata: { ...meta(POSTGRES.name), annotations: waitAnnotations },
                 spec: {
                     serviceName: POSTGRES.serviceName,
                     replicas: 1,
@@ -175,7 +172,7 @@ export class Postgres extends pulumi.ComponentResource {
         this.provision = new k8s.batch.v1.Job(
             `${POSTGRES.name}-provision`,
             {
-                metadata: { ...meta(`${POSTGRES.name}-provision`), annotations: awaitAnnotations },
+                metadata: { ...meta(`${POSTGRES.name}-provision`), annotations: waitAnnotations },
                 spec: {
                     backoffLimit: 6,
                     template: scriptPod({

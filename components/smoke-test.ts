@@ -4,7 +4,7 @@ import { createHash } from "crypto";
 import { SERVICES, actuatorPath, serviceSpec, serviceUrl } from "../catalog";
 import { SMOKE_TEST } from "./network/traffic";
 import { standardLabels } from "./labels";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
 
 export interface SmokeCheck {
     readonly name: string;
@@ -67,7 +67,7 @@ export class SmokeTest extends pulumi.ComponentResource {
                     name: SMOKE_TEST,
                     namespace: args.namespace,
                     labels,
-                    annotations: args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {},
+                    annotations: awaitAnnotations(args.skipAwait),
                 },
                 spec: {
                     backoffLimit: 0,

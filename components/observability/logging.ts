@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { ELASTICSEARCH, KIBANA, LOGSTASH } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../stacks/observability-settings";
 import { PART_OF, selectorLabels, standardLabels } from "../labels";
+import { awaitAnnotations } from "../pod";
 import { SHIPPER_HTTP_PORT, filebeatConfig, logstashPipeline } from "./log-pipeline";
 import { ToolWorkload } from "./tool-workload";
 
@@ -171,7 +172,7 @@ export class Logging extends pulumi.ComponentResource {
         return new k8s.apps.v1.DaemonSet(
             SHIPPER,
             {
-                metadata: { name: SHIPPER, namespace: ns, labels, annotations: args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {} },
+                metadata: { name: SHIPPER, namespace: ns, labels, annotations: awaitAnnotations(args.skipAwait) },
                 spec: {
                     selector: { matchLabels: selectorLabels(SHIPPER) },
                     template: {

@@ -4,7 +4,7 @@ import { createHash } from "crypto";
 import type { Tool } from "../../catalog/observability";
 import type { ToolSettings } from "../../stacks/observability-settings";
 import { selectorLabels, standardLabels, versionOf } from "../labels";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "../pod";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "../pod";
 
 import Input = k8s.types.input.core.v1;
 
@@ -97,7 +97,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
             volumes: [{ name: "tmp", emptyDir: {} }, ...(args.volumes ?? [])],
         };
         const template = { metadata: { labels, annotations: { ...digest, ...args.podAnnotations } }, spec: podSpec };
-        const annotations: Record<string, string> = args.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
+        const annotations = awaitAnnotations(args.skipAwait);
         const selector = { matchLabels: selectorLabels(tool.name) };
 
         this.workload = args.storage
