@@ -4,7 +4,7 @@ import { serviceUrl } from "../catalog";
 import { formatMemory, parseMemory } from "../lib/quantity";
 import type { ServiceSettings } from "../stacks/settings";
 import { selectorLabels, standardLabels, versionOf } from "./labels";
-import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "./pod";
+import { awaitAnnotations, envVars, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "./pod";
 import { RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "./secret-digest";
 import { springEnvironment, type SpringPlatform } from "./spring-env";
 
@@ -64,8 +64,7 @@ export class Microservice extends pulumi.ComponentResource {
             version: versionOf(args.service.image),
         });
         const metadata = { name: spec.name, namespace: args.namespace, labels };
-        const wiring = Object.entries(springEnvironment(spec, args)).map(([envName, value]) => ({ name: envName, value }));
-        const env = mergeEnv([...wiring, ...(args.extraEnv ?? [])], args.service.env);
+        const env = mergeEnv([...envVars(springEnvironment(spec, args)), ...(args.extraEnv ?? [])], args.service.env);
         const memoryLimit = parseMemory(args.service.resources.limits.memory) ?? 0;
 
         // Its own identity, with no API token: none of the services talks to the Kubernetes API.

@@ -16,6 +16,11 @@ export function awaitAnnotations(skipAwait: boolean, timeoutSeconds?: number): R
     };
 }
 
+/** A plain name-to-value map as a container's `env` list, in the map's order. */
+export function envVars(values: Readonly<Record<string, string>>): k8s.types.input.core.v1.EnvVar[] {
+    return Object.entries(values).map(([name, value]) => ({ name, value }));
+}
+
 /** Unprivileged UID/GID for images that would otherwise run as root (the public images do). */
 export const APP_UID = 1000;
 

@@ -90,6 +90,23 @@ describe("local stack on Docker", () => {
         }
     });
 
+    it("runs the observability tools with the same environment as on Kubernetes", async () => {
+        const k8s = await declare({ stack: "dev" });
+        for (const name of ["elasticsearch", "logstash", "kibana", "zipkin"]) {
+            const workload = k8s.objects.find((o) => ["Deployment", "StatefulSet"].includes(o.kind) && o.metadata.name === name)!;
+            const podEnv = Object.fromEntries(
+                ((workload.spec as { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } }).template.spec.containers[0]!.env).map((e) => [e.name, e.value]),
+            );
+            const local = env(container(d, name));
+            // Only the stack's own name differs between the two (cluster and server names).
+            const sameKeys = Object.keys(podEnv).filter((k) => !["cluster.name", "SERVER_NAME", "ES_JAVA_OPTS", "LS_JAVA_OPTS"].includes(k));
+            assert.deepEqual(Object.keys(local).sort(), Object.keys(podEnv).sort(), name);
+            for (const key of sameKeys) {
+                assert.equal(local[key], podEnv[key], `${name} ${key}`);
+            }
+        }
+    });
+
     it("creates each service only after what it starts after is healthy (manual 9.1)", () => {
         const [first, second, third] = MANUAL_START_ORDER;
         assert.deepEqual(waitsFor(d, first!), []);

@@ -7,6 +7,7 @@ import type { Settings } from "../../stacks/settings";
 import { DASHBOARDS_DIR, grafanaDashboards, grafanaProvisioning } from "../observability/grafana-files";
 import { filebeatDockerConfig, logstashPipeline } from "../observability/log-pipeline";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observability/prometheus-config";
+import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv, zipkinEnv } from "../observability/tool-env";
 import { databasePasswords, generatedPassword } from "../passwords";
 import { scriptFiles } from "../postgres-pods";
 import { springEnvironment } from "../spring-env";
@@ -114,12 +115,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 {
                     name: ELASTICSEARCH.name,
                     image: image(es.image),
-                    env: {
-                        "discovery.type": "single-node",
-                        "node.store.allow_mmap": "false",
-                        "xpack.security.enabled": "false",
-                        ES_JAVA_OPTS: `-Xms${es.heapSize} -Xmx${es.heapSize}`,
-                    },
+                    env: elasticsearchEnv(settings.stack, es.heapSize),
                     healthcheck: `curl -fsS "http://localhost:${ELASTICSEARCH.port}/_cluster/health?local=true"`,
                     startSeconds: 240,
                     resources: es.resources,
@@ -131,8 +127,8 @@ export class LocalSystem extends pulumi.ComponentResource {
                 {
                     name: LOGSTASH.name,
                     image: image(obs.logging.logstash.image),
-                    env: { LS_JAVA_OPTS: `-Xms${obs.logging.logstash.heapSize} -Xmx${obs.logging.logstash.heapSize}`, XPACK_MONITORING_ENABLED: "false" },
-                    files: { "/usr/share/logstash/pipeline/logstash.conf": logstashPipeline(LOGSTASH.port, `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}`) },
+                    env: logstashEnv(obs.logging.logstash.heapSize),
+                    files: { "/usr/share/logstash/pipeline/logstash.conf": logstashPipeline(LOGSTASH.port, ELASTICSEARCH_URL) },
                     healthcheck: "curl -fsS http://localhost:9600/",
                     startSeconds: 240,
                     resources: obs.logging.logstash.resources,
@@ -144,7 +140,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 {
                     name: KIBANA.name,
                     image: image(obs.logging.kibana.image),
-                    env: { ELASTICSEARCH_HOSTS: JSON.stringify([`http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}`]) },
+                    env: kibanaEnv(settings.stack),
                     publish: hostPort(KIBANA.name, KIBANA.port),
                     healthcheck: `curl -fsS http://localhost:${KIBANA.port}/api/status`,
                     startSeconds: 300,
@@ -176,7 +172,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 {
                     name: ZIPKIN.name,
                     image: image(obs.tracing.zipkin.image),
-                    env: obs.logging ? { STORAGE_TYPE: "elasticsearch", ES_HOSTS: `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}` } : { STORAGE_TYPE: "mem" },
+                    env: zipkinEnv(obs.logging !== undefined),
                     publish: hostPort(ZIPKIN.name, ZIPKIN.port),
                     healthcheck: `wget -q -O /dev/null http://localhost:${ZIPKIN.port}/health`,
                     resources: obs.tracing.zipkin.resources,

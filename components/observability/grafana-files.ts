@@ -1,6 +1,7 @@
 /** Grafana's provisioning files: datasources for the tools that run, the dashboard provider, the dashboard. */
 import { stringify } from "yaml";
-import { ELASTICSEARCH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
+import { PROMETHEUS, ZIPKIN } from "../../catalog/observability";
+import { ELASTICSEARCH_URL } from "./tool-env";
 import { DASHBOARD_UID, PROMETHEUS_DATASOURCE_UID, serviceDashboard } from "./dashboard";
 import { LOG_INDEX } from "./log-pipeline";
 
@@ -23,7 +24,7 @@ export function grafanaProvisioning(running: { readonly tracing: boolean; readon
                       uid: "elasticsearch",
                       type: "elasticsearch",
                       access: "proxy",
-                      url: `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}`,
+                      url: ELASTICSEARCH_URL,
                       jsonData: { index: `${LOG_INDEX}-*`, timeField: "@timestamp" },
                   },
               ]

@@ -4,7 +4,8 @@ import { stringify } from "yaml";
 import { ELASTICSEARCH, KIBANA, LOGSTASH } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../stacks/observability-settings";
 import { PART_OF, selectorLabels, standardLabels } from "../labels";
-import { awaitAnnotations } from "../pod";
+import { awaitAnnotations, envVars } from "../pod";
+import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv } from "./tool-env";
 import { SHIPPER_HTTP_PORT, filebeatConfig, logstashPipeline } from "./log-pipeline";
 import { ToolWorkload } from "./tool-workload";
 
@@ -39,7 +40,6 @@ export class Logging extends pulumi.ComponentResource {
         super("ecommerce:k8s:Logging", name, {}, opts);
         const { settings } = args;
         const common = { namespace: args.namespace, stack: args.stack, uid: ELASTIC_UID, skipAwait: args.skipAwait };
-        const esUrl = `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}`;
 
         this.elasticsearch = new ToolWorkload(
             ELASTICSEARCH.name,
@@ -47,15 +47,7 @@ export class Logging extends pulumi.ComponentResource {
                 ...common,
                 tool: ELASTICSEARCH,
                 settings: settings.elasticsearch,
-                env: [
-                    { name: "discovery.type", value: "single-node" },
-                    { name: "cluster.name", value: `ecommerce-${args.stack}` },
-                    // vm.max_map_count needs a privileged init container; without mmap it does not.
-                    { name: "node.store.allow_mmap", value: "false" },
-                    // Reachable only inside the namespace; see README, "Known limits".
-                    { name: "xpack.security.enabled", value: "false" },
-                    { name: "ES_JAVA_OPTS", value: `-Xms${settings.elasticsearch.heapSize} -Xmx${settings.elasticsearch.heapSize}` },
-                ],
+                env: envVars(elasticsearchEnv(args.stack, settings.elasticsearch.heapSize)),
                 readinessPath: "/_cluster/health?local=true",
                 startupSeconds: 300,
                 storage: {
@@ -69,7 +61,7 @@ export class Logging extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const pipeline = logstashPipeline(LOGSTASH.port, esUrl);
+        const pipeline = logstashPipeline(LOGSTASH.port, ELASTICSEARCH_URL);
         const pipelineMap = new k8s.core.v1.ConfigMap(
             "logstash-pipeline",
             {
@@ -86,11 +78,7 @@ export class Logging extends pulumi.ComponentResource {
                 settings: settings.logstash,
                 portName: "beats",
                 probePort: { name: "api", port: 9600 },
-                env: [
-                    { name: "LS_JAVA_OPTS", value: `-Xms${settings.logstash.heapSize} -Xmx${settings.logstash.heapSize}` },
-                    { name: "XPACK_MONITORING_ENABLED", value: "false" },
-                    { name: "PIPELINE_ECS_COMPATIBILITY", value: "disabled" },
-                ],
+                env: envVars(logstashEnv(settings.logstash.heapSize)),
                 readinessPath: "/",
                 startupSeconds: 300,
                 volumes: [{ name: "pipeline", configMap: { name: "logstash-pipeline" } }],
@@ -108,10 +96,7 @@ export class Logging extends pulumi.ComponentResource {
                 ...common,
                 tool: KIBANA,
                 settings: settings.kibana,
-                env: [
-                    { name: "ELASTICSEARCH_HOSTS", value: JSON.stringify([esUrl]) },
-                    { name: "SERVER_NAME", value: `kibana-${args.stack}` },
-                ],
+                env: envVars(kibanaEnv(args.stack)),
                 readinessPath: "/api/status",
                 startupSeconds: 300,
                 writableRoot: true,

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ELASTICSEARCH, ZIPKIN } from "../../catalog/observability";
+import { ZIPKIN } from "../../catalog/observability";
+import { envVars } from "../pod";
+import { zipkinEnv } from "./tool-env";
 import type { ToolSettings } from "../../stacks/observability-settings";
 import { ToolWorkload } from "./tool-workload";
 
@@ -18,12 +20,6 @@ export class Tracing extends pulumi.ComponentResource {
 
     constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:Tracing", name, {}, opts);
-        const storage = args.elasticsearch
-            ? [
-                  { name: "STORAGE_TYPE", value: "elasticsearch" },
-                  { name: "ES_HOSTS", value: `http://${ELASTICSEARCH.name}:${ELASTICSEARCH.port}` },
-              ]
-            : [{ name: "STORAGE_TYPE", value: "mem" }];
         this.zipkin = new ToolWorkload(
             ZIPKIN.name,
             {
@@ -32,7 +28,7 @@ export class Tracing extends pulumi.ComponentResource {
                 tool: ZIPKIN,
                 settings: args.zipkin,
                 uid: 1000,
-                env: [...storage, { name: "JAVA_OPTS", value: "-XX:MaxRAMPercentage=75" }],
+                env: envVars(zipkinEnv(args.elasticsearch)),
                 readinessPath: "/health",
                 startupSeconds: 180,
                 skipAwait: args.skipAwait,
