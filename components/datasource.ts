@@ -3,7 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceSpec } from "../catalog";
 import { tcpGate, type Gate } from "./pod";
 import type { DatabaseEndpoint } from "./postgres";
-import { passwordKey } from "./postgres-pods";
+import { datasourceEnv, kubernetesEnv } from "./postgres-env";
 
 export interface DatasourceWiring {
     readonly env: k8s.types.input.core.v1.EnvVar[];
@@ -16,15 +16,7 @@ export function datasourceWiring(spec: ServiceSpec, endpoint: DatabaseEndpoint):
         return { env: [], gates: [] };
     }
     return {
-        env: [
-            { name: "SPRING_DATASOURCE_URL", value: `jdbc:postgresql://${endpoint.host}:${endpoint.port}/${spec.database}` },
-            { name: "SPRING_DATASOURCE_USERNAME", value: spec.database },
-            {
-                name: "SPRING_DATASOURCE_PASSWORD",
-                valueFrom: { secretKeyRef: { name: endpoint.secretName, key: passwordKey(spec.name) } },
-            },
-            { name: "SPRING_DATASOURCE_DRIVER_CLASS_NAME", value: "org.postgresql.Driver" },
-        ],
+        env: kubernetesEnv(datasourceEnv({ ...spec, database: spec.database })),
         gates: [tcpGate("postgres", endpoint.host, endpoint.port)],
     };
 }

@@ -4,7 +4,8 @@ import { POSTGRES } from "../catalog";
 import type { PostgresSettings } from "../stacks/settings";
 import { standardLabels } from "./labels";
 import { awaitAnnotations } from "./pod";
-import { BACKUP_MOUNT, scriptPod, superuserEnv } from "./postgres-pods";
+import { kubernetesEnv, superuserEnv } from "./postgres-env";
+import { BACKUP_MOUNT, scriptPod } from "./postgres-pods";
 
 export interface PostgresBackupArgs {
     readonly namespace: pulumi.Input<string>;
@@ -33,7 +34,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
         const { backup } = settings;
         const labels = (objectName: string) => standardLabels({ name: objectName, component: "backup", instance: args.stack });
         const meta = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels: labels(objectName) });
-        const backupEnv = [...superuserEnv(), { name: "BACKUP_DIR", value: BACKUP_MOUNT }];
+        const backupEnv = kubernetesEnv({ ...superuserEnv(), BACKUP_DIR: BACKUP_MOUNT });
 
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
             BACKUP_CLAIM,

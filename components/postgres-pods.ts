@@ -1,4 +1,4 @@
-/** What every PostgreSQL pod shares: the image's user, the superuser's libpq environment, the scripts. */
+/** What every PostgreSQL pod shares on Kubernetes: the image's user and the scripts. */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
@@ -6,35 +6,12 @@ import * as path from "path";
 import { POSTGRES } from "../catalog";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
 
-type EnvVar = k8s.types.input.core.v1.EnvVar;
-
 /** The `postgres` user of the official Alpine image; its entrypoint supports running as it directly. */
 export const POSTGRES_UID = 70;
 
-export const CREDENTIALS_SECRET = "postgres-credentials";
-export const SUPERUSER_PASSWORD_KEY = "postgres-password";
 export const SCRIPTS_CONFIGMAP = "postgres-scripts";
 export const SCRIPTS_MOUNT = "/scripts";
 export const BACKUP_MOUNT = "/backups";
-
-/** Key in the credentials Secret that holds a service's database password. */
-export function passwordKey(service: string): string {
-    return `${service}-password`;
-}
-
-export function secretEnv(name: string, key: string): EnvVar {
-    return { name, valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key } } };
-}
-
-/** libpq's environment for connecting to the server as the superuser. */
-export function superuserEnv(): EnvVar[] {
-    return [
-        { name: "PGHOST", value: POSTGRES.serviceName },
-        { name: "PGPORT", value: String(POSTGRES.port) },
-        { name: "PGUSER", value: POSTGRES.superuser },
-        secretEnv("PGPASSWORD", SUPERUSER_PASSWORD_KEY),
-    ];
-}
 
 /** The scripts in scripts/postgres/, as ConfigMap data: the same files the tests run. */
 export function scriptFiles(): Record<string, string> {
@@ -51,7 +28,7 @@ export function scriptFiles(): Record<string, string> {
 export interface ScriptPodArgs {
     readonly image: string;
     readonly script: string;
-    readonly env: readonly EnvVar[];
+    readonly env: readonly k8s.types.input.core.v1.EnvVar[];
     readonly resources: k8s.types.input.core.v1.ResourceRequirements;
     /** PVC to mount at BACKUP_MOUNT. */
     readonly backupClaim?: string;

@@ -1,23 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { POSTGRES, databaseOwners } from "../catalog";
+import { POSTGRES } from "../catalog";
 import type { PostgresSettings } from "../stacks/settings";
 import { standardLabels, versionOf, selectorLabels } from "./labels";
 import { databasePasswords } from "./passwords";
 import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
 import { SECRET_DIGEST_ANNOTATION, secretDigest } from "./secret-digest";
-import {
-    CREDENTIALS_SECRET,
-    SCRIPTS_MOUNT,
-    POSTGRES_UID,
-    SCRIPTS_CONFIGMAP,
-    SUPERUSER_PASSWORD_KEY,
-    passwordKey,
-    scriptFiles,
-    scriptPod,
-    secretEnv,
-    superuserEnv,
-} from "./postgres-pods";
+import { CREDENTIALS_SECRET, DATA_MOUNT, credentialsByKey, kubernetesEnv, provisionEnv, serverEnv } from "./postgres-env";
+import { POSTGRES_UID, SCRIPTS_CONFIGMAP, SCRIPTS_MOUNT, scriptFiles, scriptPod } from "./postgres-pods";
 
 export interface PostgresArgs {
     readonly namespace: pulumi.Input<string>;
@@ -29,11 +19,10 @@ export interface PostgresArgs {
     readonly secretsRotation: number;
 }
 
-/** Where the services find the database, and the Secret that holds their passwords. */
+/** Where the services find the database (their passwords are in postgres-env's credentials Secret). */
 export interface DatabaseEndpoint {
     readonly host: string;
     readonly port: number;
-    readonly secretName: string;
 }
 
 /**
@@ -48,7 +37,7 @@ export class Postgres extends pulumi.ComponentResource {
     readonly scripts: k8s.core.v1.ConfigMap;
     readonly provision: k8s.batch.v1.Job;
     readonly serviceAccount: k8s.core.v1.ServiceAccount;
-    readonly endpoint: DatabaseEndpoint = { host: POSTGRES.serviceName, port: POSTGRES.port, secretName: CREDENTIALS_SECRET };
+    readonly endpoint: DatabaseEndpoint = { host: POSTGRES.serviceName, port: POSTGRES.port };
     /** Each business service's database password (secret), for the digests that roll its pods. */
     readonly servicePasswords: Readonly<Record<string, pulumi.Output<string>>>;
 
@@ -63,14 +52,10 @@ export class Postgres extends pulumi.ComponentResource {
         const superuserPassword = passwords.superuser;
         const servicePasswords = passwords.services;
         this.servicePasswords = servicePasswords;
-        const stringData: Record<string, pulumi.Input<string>> = { [SUPERUSER_PASSWORD_KEY]: superuserPassword };
-        for (const [service, value] of Object.entries(servicePasswords)) {
-            stringData[passwordKey(service)] = value;
-        }
         this.serviceAccount = new k8s.core.v1.ServiceAccount(POSTGRES.name, { metadata: meta(POSTGRES.name), automountServiceAccountToken: false }, { parent: this });
         this.credentials = new k8s.core.v1.Secret(
             CREDENTIALS_SECRET,
-            { metadata: meta(CREDENTIALS_SECRET), type: "Opaque", stringData },
+            { metadata: meta(CREDENTIALS_SECRET), type: "Opaque", stringData: credentialsByKey(passwords) },
             { parent: this },
         );
 
@@ -89,12 +74,7 @@ export class Postgres extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const serverEnv = [
-            { name: "POSTGRES_USER", value: POSTGRES.superuser },
-            secretEnv("POSTGRES_PASSWORD", SUPERUSER_PASSWORD_KEY),
-            // A subdirectory: the volume's root may hold lost+found, which initdb refuses.
-            { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
-        ];
+        const server = kubernetesEnv(serverEnv());
         const ready = { exec: { command: ["pg_isready", "-U", POSTGRES.superuser, "-h", "127.0.0.1", "-p", String(POSTGRES.port)] } };
         this.statefulSet = new k8s.apps.v1.StatefulSet(
             POSTGRES.name,
@@ -118,11 +98,11 @@ export class Postgres extends pulumi.ComponentResource {
                                     name: "set-superuser-password",
                                     image: settings.image,
                                     command: ["sh", `${SCRIPTS_MOUNT}/set-superuser-password.sh`],
-                                    env: [...serverEnv],
+                                    env: server,
                                     resources: settings.resources,
                                     securityContext: restrictedContainerSecurity(),
                                     volumeMounts: [
-                                        { name: "data", mountPath: "/var/lib/postgresql/data" },
+                                        { name: "data", mountPath: DATA_MOUNT },
                                         { name: "run", mountPath: "/var/run/postgresql" },
                                         { name: "tmp", mountPath: "/tmp" },
                                         { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
@@ -134,14 +114,14 @@ export class Postgres extends pulumi.ComponentResource {
                                     name: POSTGRES.name,
                                     image: settings.image,
                                     ports: [{ name: "postgres", containerPort: POSTGRES.port, protocol: "TCP" }],
-                                    env: [...serverEnv],
+                                    env: server,
                                     resources: settings.resources,
                                     startupProbe: { ...ready, periodSeconds: 10, failureThreshold: 30 },
                                     readinessProbe: { ...ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
                                     livenessProbe: { ...ready, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
                                     securityContext: restrictedContainerSecurity(),
                                     volumeMounts: [
-                                        { name: "data", mountPath: "/var/lib/postgresql/data" },
+                                        { name: "data", mountPath: DATA_MOUNT },
                                         { name: "run", mountPath: "/var/run/postgresql" },
                                         { name: "tmp", mountPath: "/tmp" },
                                     ],
@@ -182,11 +162,7 @@ export class Postgres extends pulumi.ComponentResource {
                         annotations: { [SECRET_DIGEST_ANNOTATION]: secretDigest([superuserPassword, ...Object.values(servicePasswords)]) },
                         labels: standardLabels({ name: `${POSTGRES.name}-provision`, component: "database", instance: args.stack }),
                         resources: settings.backup.resources,
-                        env: [
-                            ...superuserEnv(),
-                            { name: "APP_DATABASES", value: databaseOwners().map((o) => o.database).join(" ") },
-                            ...databaseOwners().map((o) => secretEnv(`${o.database.toUpperCase()}_PASSWORD`, passwordKey(o.name))),
-                        ],
+                        env: kubernetesEnv(provisionEnv()),
                     }),
                 },
             },

@@ -1,13 +1,14 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { POSTGRES, SERVICES, actuatorPath, databaseOwners, serviceSpec } from "../../catalog";
+import { POSTGRES, SERVICES, actuatorPath, serviceSpec } from "../../catalog";
 import { ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
 import type { Settings } from "../../stacks/settings";
 import { DASHBOARDS_DIR, grafanaDashboards, grafanaProvisioning } from "../observability/grafana-files";
 import { filebeatDockerConfig, logstashPipeline } from "../observability/log-pipeline";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observability/prometheus-config";
 import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv, zipkinEnv } from "../observability/tool-env";
+import { DATA_MOUNT, credentialsByKey, datasourceEnv, provisionEnv, resolvedEnv, serverEnv, superuserEnv, type EnvValue } from "../postgres-env";
 import { databasePasswords, generatedPassword } from "../passwords";
 import { scriptFiles } from "../postgres-pods";
 import { springEnvironment } from "../spring-env";
@@ -55,17 +56,18 @@ export class LocalSystem extends pulumi.ComponentResource {
         // PostgreSQL, reachable as `postgres-service` as in the manual, its roles, and its backups.
         const pg = settings.postgres;
         const passwords = databasePasswords(POSTGRES.name, settings.secretsRotation, this);
-        const pgEnv = { PGHOST: POSTGRES.serviceName, PGPORT: String(POSTGRES.port), PGUSER: POSTGRES.superuser, PGPASSWORD: passwords.superuser };
+        const credentials = credentialsByKey(passwords);
+        const env = (values: Record<string, EnvValue>) => resolvedEnv(values, credentials);
         const postgres = declareContainer(
             {
                 name: POSTGRES.name,
                 image: image(pg.image),
                 aliases: [POSTGRES.serviceName],
-                env: { POSTGRES_USER: POSTGRES.superuser, POSTGRES_PASSWORD: passwords.superuser, PGDATA: "/var/lib/postgresql/data/pgdata" },
+                env: env(serverEnv()),
                 healthcheck: `pg_isready -U ${POSTGRES.superuser} -h 127.0.0.1`,
                 startSeconds: 60,
                 resources: pg.resources,
-                volumes: [{ volume: volume("postgres-data"), path: "/var/lib/postgresql/data" }],
+                volumes: [{ volume: volume("postgres-data"), path: DATA_MOUNT }],
             },
             ctx,
         );
@@ -74,11 +76,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 name: `${POSTGRES.name}-provision`,
                 image: image(pg.image),
                 oneShot: true,
-                env: {
-                    ...pgEnv,
-                    APP_DATABASES: databaseOwners().map((o) => o.database).join(" "),
-                    ...Object.fromEntries(databaseOwners().map((o) => [`${o.database.toUpperCase()}_PASSWORD`, passwords.services[o.name]!])),
-                },
+                env: env(provisionEnv()),
                 files: { "/scripts/provision.sh": scripts["provision.sh"]! },
                 command: ["sh", "/scripts/provision.sh"],
                 resources: pg.backup.resources,
@@ -91,7 +89,7 @@ export class LocalSystem extends pulumi.ComponentResource {
             {
                 name: `${POSTGRES.name}-backup`,
                 image: image(pg.image),
-                env: { ...pgEnv, BACKUP_DIR: "/backups", BACKUP_RETENTION: String(pg.backup.retention), BACKUP_SCHEDULE: pg.backup.schedule },
+                env: { ...env(superuserEnv()), BACKUP_DIR: "/backups", BACKUP_RETENTION: String(pg.backup.retention), BACKUP_SCHEDULE: pg.backup.schedule },
                 files: { "/scripts/backup.sh": scripts["backup.sh"]!, "/scripts/restore.sh": scripts["restore.sh"]! },
                 entrypoint: ["sh", "-c"],
                 command: [
@@ -226,16 +224,8 @@ export class LocalSystem extends pulumi.ComponentResource {
         const services: Record<string, docker.Container> = {};
         for (const spec of SERVICES) {
             const service = settings.services[spec.name];
-            const datasource: Record<string, pulumi.Input<string>> =
-                settings.datasource === "postgres" && spec.database
-                    ? {
-                          SPRING_DATASOURCE_URL: `jdbc:postgresql://${POSTGRES.serviceName}:${POSTGRES.port}/${spec.database}`,
-                          SPRING_DATASOURCE_USERNAME: spec.database,
-                          SPRING_DATASOURCE_PASSWORD: passwords.services[spec.name]!,
-                          SPRING_DATASOURCE_DRIVER_CLASS_NAME: "org.postgresql.Driver",
-                      }
-                    : {};
-            const env = {
+            const datasource = settings.datasource === "postgres" && spec.database ? env(datasourceEnv({ ...spec, database: spec.database })) : {};
+            const serviceEnv = {
                 ...springEnvironment(spec, {
                     springProfile: settings.springProfile,
                     javaToolOptions: settings.javaToolOptions,
@@ -248,7 +238,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 {
                     name: spec.name,
                     image: args.builtImages?.[spec.name] ?? image(service.image),
-                    env,
+                    env: serviceEnv,
                     publish: hostPort(spec.name, spec.port),
                     healthcheck: `curl -fsS http://localhost:${spec.port}${actuatorPath(spec, "readiness")}`,
                     startSeconds: 240,
