@@ -83,6 +83,20 @@ function unwrapSecret(value: unknown): unknown {
     return typeof value === "object" && value !== null && SECRET_SIG in value ? (value as { value?: unknown }).value : value;
 }
 
+/** The plain values under every secret marker: what a policy rule sees of a resource. */
+export function revealSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(revealSecrets);
+    }
+    if (typeof value === "object" && value !== null) {
+        if (SECRET_SIG in value) {
+            return revealSecrets(unwrapSecret(value));
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecrets(v)]));
+    }
+    return value;
+}
+
 function kindRank(kind: string): number {
     const rank = KIND_ORDER.indexOf(kind);
     return rank === -1 ? KIND_ORDER.length : rank;

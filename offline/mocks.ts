@@ -33,8 +33,7 @@ export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
 /** The value the mocks give a RandomPassword of that name and inputs (keepers change it, as in the provider). */
 export function mockPassword(name: string, inputs: Record<string, unknown> = {}): string {
-    const salt = createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 8);
-    return `mock-password-${name}-${salt}`;
+    return `mock-password-${name}-${digestOf(inputs).slice(0, 8)}`;
 }
 
 function digestOf(value: unknown): string {

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { withoutSecrets } from "../offline/manifests";
+import { revealSecrets, withoutSecrets } from "../offline/manifests";
 import type { RecordedResource } from "../offline/mocks";
 import { ProgramFailure, runProgram } from "../offline/run";
 import { MANUAL_SERVICES, MANUAL_START_ORDER, MANUAL_TOOLS, REFERENCE_SERVICES } from "./sources";
@@ -33,7 +33,7 @@ const container = (d: Declared, name: string): RecordedResource & { inputs: Cont
 };
 /** A container's environment; a list holding a password arrives wrapped as a secret, and is unwrapped here. */
 const env = (c: { inputs: ContainerInputs }) => {
-    const list = (Array.isArray(c.inputs.envs) ? c.inputs.envs : (c.inputs.envs as unknown as { value: string[] }).value) ?? [];
+    const list = revealSecrets(c.inputs.envs) as string[];
     return Object.fromEntries(list.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
 };
 /** Which other containers it waits for. */

@@ -11,6 +11,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { revealSecrets } from "../../offline/manifests";
 import type { RecordedResource } from "../../offline/mocks";
 
 export interface ResourceInput {
@@ -82,17 +83,7 @@ export async function runStackPolicy(policy: StackValidationPolicy, resources: r
     return violations;
 }
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
 /** What the analyzer sees of a recorded resource: its inputs, secrets unwrapped to plain values. */
 export function asAnalyzed(r: RecordedResource): ResourceInput {
-    const unwrap = (v: unknown): unknown => {
-        if (Array.isArray(v)) return v.map(unwrap);
-        if (typeof v === "object" && v !== null) {
-            if (SECRET_SIG in v) return unwrap((v as unknown as { value: unknown }).value);
-            return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]));
-        }
-        return v;
-    };
-    return { type: r.type, name: r.name, props: unwrap(r.inputs) as Record<string, unknown> };
+    return { type: r.type, name: r.name, props: revealSecrets(r.inputs) as Record<string, unknown> };
 }
