@@ -10,5 +10,10 @@ export const RESTARTED_AT_ANNOTATION = "ecommerce.io/restartedAt";
  * passwords reveals nothing of them, so the digest itself is not kept secret.
  */
 export function secretDigest(values: readonly pulumi.Input<string>[]): pulumi.Output<string> {
-    return pulumi.unsecret(pulumi.all([...values]).apply((vs) => createHash("sha256").update(vs.join("\0")).digest("hex").slice(0, 16)));
+    return pulumi.unsecret(pulumi.all([...values]).apply(shortDigest));
+}
+
+/** A short, stable digest of some text for a pod template: a change to any part changes it. */
+export function shortDigest(parts: readonly string[]): string {
+    return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
 }

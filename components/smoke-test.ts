@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
 import { SERVICES, actuatorPath, serviceSpec, serviceUrl } from "../catalog";
 import { SMOKE_TEST } from "./network/traffic";
 import { standardLabels } from "./labels";
 import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
+import { shortDigest } from "./secret-digest";
 
 export interface SmokeCheck {
     readonly name: string;
@@ -59,7 +59,7 @@ export class SmokeTest extends pulumi.ComponentResource {
         super("ecommerce:k8s:SmokeTest", name, {}, opts);
         const labels = standardLabels({ name: SMOKE_TEST, component: "test", instance: args.stack });
         const script = smokeScript(smokeChecks());
-        const revision = createHash("sha256").update(`${args.revision}\0${script}`).digest("hex").slice(0, 16);
+        const revision = shortDigest([args.revision, script]);
         this.job = new k8s.batch.v1.Job(
             SMOKE_TEST,
             {

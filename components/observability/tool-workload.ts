@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
 import type { Tool } from "../../catalog/observability";
 import type { ToolSettings } from "../../stacks/observability-settings";
 import { selectorLabels, standardLabels, versionOf } from "../labels";
+import { shortDigest } from "../secret-digest";
 import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "../pod";
 
 import Input = k8s.types.input.core.v1;
@@ -60,7 +60,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
         const http = (path: string) => ({ httpGet: { path, port: probePortName } });
         const startupPeriods = Math.ceil((args.startupSeconds ?? 120) / 10);
         const digest: Record<string, string> = args.configDigestOf
-            ? { "ecommerce.io/config-digest": createHash("sha256").update(args.configDigestOf.join("\0")).digest("hex").slice(0, 16) }
+            ? { "ecommerce.io/config-digest": shortDigest(args.configDigestOf) }
             : {};
 
         // Its own identity; an API token only where the tool reads the API (Prometheus).
