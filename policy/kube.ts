@@ -3,6 +3,24 @@
  * unknown or missing, so every accessor checks what it finds and never throws.
  */
 
+/**
+ * A value read with `read`, or undefined while the engine cannot know it. During a preview
+ * the analyzer hands rules a proxy that throws on every unknown field (a generated password
+ * before it exists); a rule that lets that escape is skipped whole ("can't run during
+ * preview"), so read such fields through this and judge what is known.
+ */
+export function known<T>(read: () => T): T | undefined {
+    try {
+        return read();
+    } catch (error) {
+        // @pulumi/policy's UnknownValueError is internal to the package: recognise it by name.
+        if (error instanceof Error && error.constructor.name === "UnknownValueError") {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
 export type Json = Record<string, unknown>;
 
 export function obj(value: unknown): Json | undefined {

@@ -1,7 +1,7 @@
-import type { StackValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { SERVICES } from "../../catalog";
 import { withDefaults } from "../config";
-import { TYPES, describe, metadata, num, obj, str } from "../kube";
+import { TYPES, describe, known, metadata, num, obj, str } from "../kube";
 
 export interface AutoscalingConfig {
     readonly minReplicas: number;
@@ -11,7 +11,16 @@ export interface AutoscalingConfig {
 /** Scalable by the catalog: its singletons (Eureka, the config server) are exempt there, not here. */
 const SCALABLE: ReadonlySet<string> = new Set(SERVICES.filter((s) => s.scaling === "horizontal").map((s) => s.name));
 
-export const hpaForScalableServices: StackValidationPolicy = {
+const isScalableDeployment = (type: string, props: Record<string, unknown>) => type === TYPES.deployment && SCALABLE.has(metadata(props).name ?? "");
+
+/**
+ * Judged in two phases, because the API server fills in `spec.replicas` (1) on every
+ * Deployment it stores: a stack rule, which sees a deployed stack's outputs, cannot tell a
+ * replica count the program set from one the server defaulted. So whether the program sets
+ * replicas is judged on inputs (the resource phase), and whether an HPA exists within range
+ * on the whole stack.
+ */
+export const hpaForScalableServices: ResourceValidationPolicy & StackValidationPolicy = {
     name: "hpa-for-scalable-services",
     description: "Every Deployment of a scalable catalog service has an HPA within the configured range and sets no spec.replicas of its own (manual 7.1).",
     severity: "medium",
@@ -23,30 +32,35 @@ export const hpaForScalableServices: StackValidationPolicy = {
             maxReplicasCeiling: { type: "integer", minimum: 1, default: 10, description: "Highest maxReplicas an HPA may have." },
         },
     },
+    validateResource: (args, reportViolation) => {
+        if (!isScalableDeployment(args.type, args.props)) {
+            return;
+        }
+        const replicas = num(known(() => obj(args.props.spec)?.replicas));
+        // Zero is a service stopped on purpose (scaleToZero), with no HPA to fight.
+        if (replicas !== undefined && replicas !== 0) {
+            reportViolation(`${describe(args.type, args.props)} sets spec.replicas (${replicas}); its HorizontalPodAutoscaler owns the count, remove it.`);
+        }
+    },
     validateStack: (args, reportViolation) => {
         const config = withDefaults<AutoscalingConfig>(hpaForScalableServices.configSchema!, args.getConfig());
         const hpas = args.resources.filter((r) => r.type === TYPES.hpa);
-        for (const d of args.resources.filter((r) => r.type === TYPES.deployment && SCALABLE.has(metadata(r.props).name ?? ""))) {
+        for (const d of args.resources.filter((r) => isScalableDeployment(r.type, r.props))) {
             const { name, namespace } = metadata(d.props);
-            const replicas = num(obj(d.props.spec)?.replicas);
-            if (replicas === 0) {
+            if (num(known(() => obj(d.props.spec)?.replicas)) === 0) {
                 continue; // Stopped on purpose (scaleToZero): nothing to scale.
             }
             const hpa = hpas.find((h) => {
                 const target = obj(obj(h.props.spec)?.scaleTargetRef);
                 return metadata(h.props).namespace === namespace && str(target?.kind) === "Deployment" && str(target?.name) === name;
             });
-            const what = describe(d.type, d.props);
             if (!hpa) {
-                reportViolation(`${what} has no HorizontalPodAutoscaler.`, d.urn);
+                reportViolation(`${describe(d.type, d.props)} has no HorizontalPodAutoscaler.`, d.urn);
                 continue;
             }
-            if (replicas !== undefined) {
-                reportViolation(`${what} sets spec.replicas (${replicas}) although an HPA manages it; remove it.`, d.urn);
-            }
             const spec = obj(hpa.props.spec) ?? {};
-            const min = num(spec.minReplicas);
-            const max = num(spec.maxReplicas);
+            const min = num(known(() => spec.minReplicas));
+            const max = num(known(() => spec.maxReplicas));
             if (min !== undefined && min < config.minReplicas) {
                 reportViolation(`${describe(hpa.type, hpa.props)}: minReplicas ${min} is below ${config.minReplicas}.`, hpa.urn);
             }

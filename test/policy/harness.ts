@@ -14,6 +14,14 @@ import type {
 import { revealSecrets } from "../../offline/manifests";
 import type { RecordedResource } from "../../offline/mocks";
 
+/** @pulumi/policy's own proxy, the one the analyzer wraps every resource in (internal to the package, so typed here). */
+interface PolicyProxy {
+    unknownCheckingProxy<T>(value: T): T;
+    readonly unknownStringValue: string;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const proxy = require("@pulumi/policy/proxy") as PolicyProxy;
+
 export interface ResourceInput {
     readonly type: string;
     readonly props: Record<string, unknown>;
@@ -52,9 +60,26 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, resour
     };
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
     for (const validate of validations) {
-        await validate(args, (message) => violations.push(message));
+        await asEngine(policy.name, violations, () => validate(args, (message) => violations.push(message)));
     }
     return violations;
+}
+
+/**
+ * Runs a validation as the analyzer does. A rule that touches an unknown value is not run
+ * at all (the engine reports "can't run ... during preview" as advisory): recorded as a
+ * violation here, so a test sees the rule checked nothing.
+ */
+async function asEngine(name: string, violations: string[], run: () => void | Promise<void>): Promise<void> {
+    try {
+        await run();
+    } catch (error) {
+        if (error instanceof Error && error.constructor.name === "UnknownValueError") {
+            violations.push(`can't run policy '${name}' during preview: ${error.message}`);
+            return;
+        }
+        throw error;
+    }
 }
 
 export function toPolicyResource(r: ResourceInput): PolicyResource {
@@ -79,11 +104,99 @@ export async function runStackPolicy(policy: StackValidationPolicy, resources: r
         getConfig: <T extends object>() => configFor(policy.configSchema, config) as T,
         notApplicable,
     };
-    await policy.validateStack(args, (message) => violations.push(message));
+    await asEngine(policy.name, violations, () => policy.validateStack(args, (message) => violations.push(message)));
     return violations;
+}
+
+export type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy | (ResourceValidationPolicy & StackValidationPolicy);
+
+/** What the engine hands a pack for one preview: each resource's inputs, and the stack's outputs. */
+export interface PreviewOf {
+    readonly inputs: readonly ResourceInput[];
+    /** What stack rules see; the inputs themselves on a first deployment. */
+    readonly outputs?: readonly ResourceInput[];
+}
+
+/** Every phase a rule has: resource validation on each input, stack validation on the outputs. */
+export async function runPolicy(policy: AnyPolicy, preview: PreviewOf, config: object = {}): Promise<string[]> {
+    const found: string[] = [];
+    if ("validateResource" in policy && policy.validateResource) {
+        for (const r of preview.inputs) {
+            found.push(...(await runResourcePolicy(policy, r, config)));
+        }
+    }
+    if ("validateStack" in policy) {
+        found.push(...(await runStackPolicy(policy, preview.outputs ?? preview.inputs, config)));
+    }
+    return found;
 }
 
 /** What the analyzer sees of a recorded resource: its inputs, secrets unwrapped to plain values. */
 export function asAnalyzed(r: RecordedResource): ResourceInput {
     return { type: r.type, name: r.name, props: revealSecrets(r.inputs) as Record<string, unknown> };
+}
+
+/**
+ * What a first preview shows a rule: every value derived from a generated password is not
+ * known yet (the mocks' passwords all contain "mock-password-"), behind the analyzer's proxy.
+ */
+export function asFirstPreview(r: ResourceInput): ResourceInput {
+    const unknownGenerated = (value: unknown): unknown => {
+        if (typeof value === "string") {
+            return value.includes("mock-password-") ? proxy.unknownStringValue : value;
+        }
+        if (Array.isArray(value)) {
+            return value.map(unknownGenerated);
+        }
+        if (typeof value === "object" && value !== null) {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unknownGenerated(v)]));
+        }
+        return value;
+    };
+    return { ...r, props: proxy.unknownCheckingProxy(unknownGenerated(r.props) as Record<string, unknown>) };
+}
+
+/**
+ * What stack rules see of an object the API server has stored: its outputs, which carry the
+ * fields the server defaults (kube-apiserver's SetDefaults_* for the kinds the stacks use)
+ * whether or not the program set them. A rule that reads one of these as "the program set
+ * it" passes a first preview and fails every preview after that.
+ */
+export function asDeployed(r: ResourceInput): ResourceInput {
+    const props = structuredClone(r.props) as Record<string, unknown>;
+    const spec = (props.spec ?? {}) as Record<string, unknown>;
+    const kind = r.type.split(":").pop();
+    const podDefaults = (template: Record<string, unknown> | undefined) => {
+        const pod = (template?.spec ?? {}) as Record<string, unknown>;
+        pod.restartPolicy ??= "Always";
+        pod.dnsPolicy ??= "ClusterFirst";
+        pod.schedulerName ??= "default-scheduler";
+        pod.terminationGracePeriodSeconds ??= 30;
+        for (const c of [...((pod.containers ?? []) as Record<string, unknown>[]), ...((pod.initContainers ?? []) as Record<string, unknown>[])]) {
+            c.imagePullPolicy ??= "IfNotPresent";
+            c.terminationMessagePath ??= "/dev/termination-log";
+            c.terminationMessagePolicy ??= "File";
+        }
+    };
+    if (kind === "Deployment" || kind === "StatefulSet") {
+        spec.replicas ??= 1;
+        spec.revisionHistoryLimit ??= 10;
+        podDefaults(spec.template as Record<string, unknown>);
+    }
+    if (kind === "Deployment") {
+        spec.progressDeadlineSeconds ??= 600;
+        spec.strategy ??= { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } };
+    }
+    if (kind === "CronJob") {
+        spec.concurrencyPolicy ??= "Allow";
+        spec.suspend ??= false;
+        spec.successfulJobsHistoryLimit ??= 3;
+        spec.failedJobsHistoryLimit ??= 1;
+    }
+    if (kind === "Service") {
+        spec.type ??= "ClusterIP";
+        spec.sessionAffinity ??= "None";
+        spec.clusterIP ??= "10.96.0.10";
+    }
+    return { ...r, props: { ...props, ...(props.spec ? { spec } : {}) } };
 }

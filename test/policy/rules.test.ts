@@ -10,7 +10,7 @@ import { noPrivilegedPods } from "../../policy/rules/privileges";
 import { probesRequired } from "../../policy/rules/probes";
 import { noDefaultSecrets } from "../../policy/rules/secrets";
 import { serviceTypeRestricted } from "../../policy/rules/service-types";
-import { runResourcePolicy, runStackPolicy, type ResourceInput } from "./harness";
+import { asDeployed, asFirstPreview, runPolicy, runResourcePolicy, runStackPolicy, type ResourceInput } from "./harness";
 
 const T = {
     deployment: "kubernetes:apps/v1:Deployment",
@@ -167,6 +167,25 @@ describe("policy rule no-default-secrets", () => {
     });
 });
 
+describe("policy rule no-default-secrets at preview", () => {
+    const secret = (stringData: Record<string, string>): ResourceInput => ({
+        type: T.secret,
+        name: "s",
+        props: { metadata: { name: "postgres-superuser", namespace: "prod" }, stringData },
+    });
+
+    it("judges the known keys of a Secret whose generated value is not known yet", async () => {
+        const previewed = asFirstPreview(secret({ password: "mock-password-postgres-1", legacy: "changeme", username: "postgres" }));
+        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, previewed), ['Secret prod/postgres-superuser: key "legacy" holds a known default value.']);
+        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, asFirstPreview(secret({ password: "mock-password-postgres-1" }))), []);
+    });
+
+    it("the harness really hides the generated value, as the engine's proxy does", () => {
+        const previewed = asFirstPreview(secret({ password: "mock-password-postgres-1" }));
+        assert.throws(() => (previewed.props.stringData as Record<string, string>).password, /can't be known during preview/);
+    });
+});
+
 describe("policy rule service-type-restricted", () => {
     const svc = (type: string) => ({ type: T.service, name: "api-gateway", props: { metadata: { name: "api-gateway", namespace: "prod" }, spec: { type } } });
 
@@ -192,23 +211,31 @@ const hpa = (target: string, min: number, max: number): ResourceInput => ({
 describe("policy rule hpa-for-scalable-services", () => {
     it("passes a scalable service with an HPA and no replicas, and exempts the catalog's singletons", async () => {
         const resources = [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10), workload(T.deployment, "service-discovery", [goodContainer()], { replicas: 1 })];
-        assert.deepEqual(await runStackPolicy(hpaForScalableServices, resources, { minReplicas: 2 }), []);
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: resources }, { minReplicas: 2 }), []);
     });
 
-    it("reports a missing HPA, replicas under an HPA, and a range outside the config", async () => {
-        assert.deepEqual(await runStackPolicy(hpaForScalableServices, [workload(T.deployment, "order-service", [goodContainer()], { replicas: 3 })]), [
+    it("reports a missing HPA, replicas set by the program, and a range outside the config", async () => {
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: [workload(T.deployment, "order-service", [goodContainer()], { replicas: 3 })] }), [
+            "Deployment prod/order-service sets spec.replicas (3); its HorizontalPodAutoscaler owns the count, remove it.",
             "Deployment prod/order-service has no HorizontalPodAutoscaler.",
         ]);
         const resources = [workload(T.deployment, "user-service", [goodContainer()], { replicas: 2 }), hpa("user-service", 1, 20)];
-        assert.deepEqual(await runStackPolicy(hpaForScalableServices, resources, { minReplicas: 2, maxReplicasCeiling: 10 }), [
-            "Deployment prod/user-service sets spec.replicas (2) although an HPA manages it; remove it.",
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: resources }, { minReplicas: 2, maxReplicasCeiling: 10 }), [
+            "Deployment prod/user-service sets spec.replicas (2); its HorizontalPodAutoscaler owns the count, remove it.",
             "HorizontalPodAutoscaler prod/user-service: minReplicas 1 is below 2.",
             "HorizontalPodAutoscaler prod/user-service: maxReplicas 20 is above the ceiling 10.",
         ]);
     });
 
+    it("judges replicas on what the program sets, not on the count the API server stored", async () => {
+        const inputs = [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10)];
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs, outputs: inputs.map(asDeployed) }), []);
+        // The server's default really is there for a stack rule to trip over.
+        assert.equal((asDeployed(inputs[0]!).props.spec as { replicas: number }).replicas, 1);
+    });
+
     it("leaves a service stopped at zero replicas alone", async () => {
-        assert.deepEqual(await runStackPolicy(hpaForScalableServices, [workload(T.deployment, "order-service", [goodContainer()], { replicas: 0 })]), []);
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: [workload(T.deployment, "order-service", [goodContainer()], { replicas: 0 })] }), []);
     });
 });
 

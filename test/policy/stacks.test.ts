@@ -3,10 +3,10 @@ import { strict as assert } from "assert";
 import Ajv from "ajv";
 import * as fs from "fs";
 import * as path from "path";
-import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { EnforcementLevel } from "@pulumi/policy";
 import { POLICIES } from "../../policy/rules";
 import { declare } from "../support";
-import { asAnalyzed, runResourcePolicy, runStackPolicy, type ResourceInput } from "./harness";
+import { asAnalyzed, asDeployed, asFirstPreview, runPolicy, type AnyPolicy, type ResourceInput } from "./harness";
 
 const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
 type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
@@ -31,17 +31,8 @@ function settingsOf(config: PackConfig, name: string): object {
     return rest;
 }
 
-const isStack = (p: ResourceValidationPolicy | StackValidationPolicy): p is StackValidationPolicy => "validateStack" in p;
-
-async function violations(policy: ResourceValidationPolicy | StackValidationPolicy, resources: readonly ResourceInput[], config: object): Promise<string[]> {
-    if (isStack(policy)) {
-        return runStackPolicy(policy, resources, config);
-    }
-    const all: string[] = [];
-    for (const r of resources) {
-        all.push(...(await runResourcePolicy(policy, r, config)));
-    }
-    return all;
+async function violations(policy: AnyPolicy, resources: readonly ResourceInput[], config: object, outputs?: readonly ResourceInput[]): Promise<string[]> {
+    return runPolicy(policy, { inputs: resources, outputs }, config);
 }
 
 async function analyzed(stack: string, config?: Record<string, unknown>): Promise<ResourceInput[]> {
@@ -100,6 +91,28 @@ describe("policy pack", () => {
                 assert.deepEqual(await violations(policy, resources, settingsOf(config, policy.name)), [], `${policy.name} (${levelOf(config, policy.name)})`);
             }
         });
+
+        // A pull request's preview of a deployed stack: stack rules see what the API server
+        // stored, defaults and all (found by the real engine: every rule must pass there too).
+        it(`the ${stack} stack passes every rule as a preview of the deployed stack`, async () => {
+            const resources = await analyzed(stack);
+            const config = packConfig(stack);
+            for (const policy of POLICIES) {
+                if (levelOf(config, policy.name) === "disabled") continue;
+                const found = await violations(policy, resources, settingsOf(config, policy.name), resources.map(asDeployed));
+                assert.deepEqual(found, [], `${policy.name} (${levelOf(config, policy.name)})`);
+            }
+        });
+
+        // The first preview of a new stack: generated passwords are not known yet, and a rule
+        // that touches one is skipped whole by the engine.
+        it(`every rule runs at the first preview of the ${stack} stack, with generated values unknown`, async () => {
+            const resources = (await analyzed(stack)).map(asFirstPreview);
+            const config = packConfig(stack);
+            for (const policy of POLICIES) {
+                assert.deepEqual(await violations(policy, resources, settingsOf(config, policy.name)), [], policy.name);
+            }
+        });
     }
 
     it("makes the manual's rules mandatory in prod", () => {
@@ -111,6 +124,10 @@ describe("policy pack", () => {
 
     describe("fires when a prod resource breaks a rule", () => {
         const config = packConfig("prod");
+        const describe = (r: ResourceInput) => {
+            const meta = r.props.metadata as { name: string; namespace: string };
+            return `${r.type.split(":").pop()} ${meta.namespace}/${meta.name}`;
+        };
         const run = async (name: string, resources: ResourceInput[]) => {
             const policy = POLICIES.find((p) => p.name === name)!;
             return violations(policy, resources, settingsOf(config, name));
@@ -130,12 +147,21 @@ describe("policy pack", () => {
             assert.deepEqual(await run("postgres-backup-cronjob", resources), ["StatefulSet prod/postgres has no backup CronJob targeting it (through postgres-service)."]);
         });
 
-        it("replicas set under an HPA", async () => {
+        it("replicas set under an HPA, on a first deployment and on a deployed stack", async () => {
             const resources = structuredClone(await analyzed("prod"));
             (deployment(resources, "user-service").props.spec as { replicas?: number }).replicas = 4;
-            assert.deepEqual(await run("hpa-for-scalable-services", resources), [
-                "Deployment prod/user-service sets spec.replicas (4) although an HPA manages it; remove it.",
-            ]);
+            const expected = ["Deployment prod/user-service sets spec.replicas (4); its HorizontalPodAutoscaler owns the count, remove it."];
+            assert.deepEqual(await run("hpa-for-scalable-services", resources), expected);
+            const policy = POLICIES.find((p) => p.name === "hpa-for-scalable-services")!;
+            assert.deepEqual(await violations(policy, resources, settingsOf(config, policy.name), resources.map(asDeployed)), expected);
+        });
+
+        it("a default password in a Secret, at a first preview where the generated ones are unknown", async () => {
+            const resources = structuredClone(await analyzed("prod"));
+            const grafana = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && JSON.stringify(r.props.stringData ?? {}).includes("mock-password-"))!;
+            (grafana.props.stringData as Record<string, string>)["legacy-password"] = "admin";
+            const found = await run("no-default-secrets", resources.map(asFirstPreview));
+            assert.deepEqual(found, [`${describe(grafana)}: key "legacy-password" holds a known default value.`]);
         });
 
         it("an image tagged latest", async () => {
