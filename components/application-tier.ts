@@ -68,6 +68,7 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     gateway: settings.services["api-gateway"].spec,
                     ingress: settings.ingress,
                     labels: standardLabels({ name: "api-gateway", component: "edge", instance: settings.stack }),
+                    skipAwait: settings.skipAwait,
                 },
                 { parent: this, dependsOn: [gateway.service] },
             );

@@ -2,12 +2,32 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec } from "../catalog";
 import type { IngressSettings } from "../stacks/settings";
+import { awaitAnnotations } from "./pod";
+
+/** How long `pulumi up` waits for an ingress controller to give the Ingress an address. */
+export const INGRESS_AWAIT_SECONDS = 600;
 
 export interface GatewayIngressArgs {
     readonly namespace: pulumi.Input<string>;
     readonly gateway: ServiceSpec;
     readonly ingress: IngressSettings;
     readonly labels: Record<string, string>;
+    /** Do not wait for an address: no ingress controller may ever give one (a fresh kind cluster). */
+    readonly skipAwait: boolean;
+}
+
+/**
+ * What `pulumi up` waits for at the Ingress, said at preview so nobody waits ten minutes
+ * wondering why; undefined when it does not wait.
+ */
+export function ingressAwaitNotice(ingress: IngressSettings, skipAwait: boolean): string | undefined {
+    if (skipAwait) {
+        return undefined;
+    }
+    return (
+        `pulumi up waits up to ${INGRESS_AWAIT_SECONDS / 60} minutes for an ingress controller of class "${ingress.className}" ` +
+        `to give the gateway's Ingress an address; on a cluster without one set skipAwait: true or ingressEnabled: false.`
+    );
 }
 
 /** The one way in from outside: an Ingress to the API Gateway (manual 2.1, "punto de entrada único"). */
@@ -22,7 +42,12 @@ export class GatewayIngress extends pulumi.ComponentResource {
         this.ingress = new k8s.networking.v1.Ingress(
             gateway.name,
             {
-                metadata: { name: gateway.name, namespace: args.namespace, labels: args.labels },
+                metadata: {
+                    name: gateway.name,
+                    namespace: args.namespace,
+                    labels: args.labels,
+                    annotations: awaitAnnotations(args.skipAwait, args.skipAwait ? undefined : INGRESS_AWAIT_SECONDS),
+                },
                 spec: {
                     ingressClassName: ingress.className,
                     ...(ingress.tlsSecretName && ingress.host
@@ -46,6 +71,10 @@ export class GatewayIngress extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const notice = ingressAwaitNotice(ingress, args.skipAwait);
+        if (notice) {
+            void pulumi.log.info(notice, this.ingress);
+        }
         if (ingress.host) {
             this.url = pulumi.output(`${ingress.tlsSecretName ? "https" : "http"}://${ingress.host}`);
         }

@@ -118,7 +118,8 @@ export class Microservice extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             spec.name,
             {
-                metadata,
+                // With skipAwait no pod will ever be an endpoint to wait for.
+                metadata: args.skipAwait ? { ...metadata, annotations: awaitAnnotations(true) } : metadata,
                 spec: {
                     type: "ClusterIP",
                     selector: selectorLabels(spec.name),

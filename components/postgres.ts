@@ -64,7 +64,7 @@ export class Postgres extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             POSTGRES.serviceName,
             {
-                metadata: meta(POSTGRES.serviceName),
+                metadata: args.skipAwait ? { ...meta(POSTGRES.serviceName), annotations: awaitAnnotations(true) } : meta(POSTGRES.serviceName),
                 spec: {
                     type: "ClusterIP",
                     selector: selectorLabels(POSTGRES.name),

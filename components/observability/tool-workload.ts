@@ -134,7 +134,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             tool.name,
             {
-                metadata,
+                metadata: args.skipAwait ? { ...metadata, annotations } : metadata,
                 spec: {
                     type: "ClusterIP",
                     selector: selectorLabels(tool.name),
