@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RecordingMocks, type RecordedResource } from "./mocks";
-import { projectName, stackConfig } from "./stack-config";
+import { encodeJs, projectName, stackConfig } from "./stack-config";
 
 export interface RunOptions {
     readonly stack: string;
@@ -25,7 +25,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     const project = projectName();
     const config = { ...stackConfig(options.stack) };
     for (const [key, value] of Object.entries(options.config ?? {})) {
-        config[key.includes(":") ? key : `${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+        config[key.includes(":") ? key : `${project}:${key}`] = typeof value === "string" ? value : encodeJs(value);
     }
     for (const key of options.unset ?? []) {
         delete config[`${project}:${key}`];
