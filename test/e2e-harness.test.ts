@@ -1,0 +1,69 @@
+/** The end-to-end suite's own guard rails and parsing, checked offline. */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readiness, RefusedTarget } from "../e2e/prerequisites";
+import { changed, parsePreview, resourceOf } from "../e2e/steps";
+
+function kubeconfig(contexts: string[], current: string): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-")), "config");
+    const body = [
+        "apiVersion: v1",
+        "kind: Config",
+        "contexts:",
+        ...contexts.map((c) => `- name: ${c}\n  context: {cluster: c, user: u}`),
+        `current-context: ${current}`,
+    ].join("\n");
+    fs.writeFileSync(file, body);
+    return file;
+}
+
+const tools = () => true;
+
+describe("end-to-end suite guard", () => {
+    it("skips, saying why, without the CLI or a kubeconfig", () => {
+        assert.deepEqual(readiness({}, (c) => c !== "pulumi"), { ready: false, skip: 'no pulumi on PATH (README: "End-to-end tests" says how to get one)' });
+        const none = readiness({}, tools);
+        assert.ok(!none.ready && /KUBECONFIG is not set/.test(none.skip));
+    });
+
+    it("refuses a cluster it was not pointed at by name, even the current context", () => {
+        const file = kubeconfig(["production", "local"], "production");
+        assert.throws(() => readiness({ KUBECONFIG: file }, tools), (e: Error) => e instanceof RefusedTarget && /set E2E_KUBE_CONTEXT.*production, local/.test(e.message));
+        assert.throws(() => readiness({ KUBECONFIG: file, E2E_KUBE_CONTEXT: "kind-e2e" }, tools), /kind-e2e is not a context/);
+    });
+
+    it("runs against the named context, not the current one", () => {
+        const file = kubeconfig(["production", "local"], "production");
+        assert.deepEqual(readiness({ KUBECONFIG: file, E2E_KUBE_CONTEXT: "local" }, tools), { ready: true, target: { kubeconfig: file, context: "local" } });
+    });
+});
+
+describe("reading pulumi preview --json", () => {
+    const urn = (type: string, name: string) => `urn:pulumi:dev::ecommerce::ecommerce:k8s:ApplicationTier$ecommerce:k8s:Microservice$${type}::${name}`;
+
+    it("names each resource by its type's kind and its name", () => {
+        assert.deepEqual(resourceOf(urn("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "order-service")), {
+            type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+            kind: "HorizontalPodAutoscaler",
+            name: "order-service",
+        });
+    });
+
+    it("lists what changes, not what stays or what only the engine owns", () => {
+        const preview = parsePreview(
+            "warning: something\n" +
+                JSON.stringify({
+                    steps: [
+                        { op: "same", urn: urn("kubernetes:apps/v1:Deployment", "user-service") },
+                        { op: "update", urn: urn("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "order-service") },
+                        { op: "replace", urn: urn("random:index/randomPassword:RandomPassword", "grafana-admin") },
+                        { op: "update", urn: "urn:pulumi:dev::ecommerce::pulumi:providers:kubernetes::dev" },
+                    ],
+                }),
+        );
+        assert.deepEqual(changed(preview), ["HorizontalPodAutoscaler/order-service", "RandomPassword/grafana-admin"]);
+        assert.deepEqual(changed(preview, (t) => t.startsWith("kubernetes:")), ["HorizontalPodAutoscaler/order-service"]);
+    });
+});

@@ -1,0 +1,257 @@
+/**
+ * npm run test:e2e: the program run the way users run it, by the real `pulumi` CLI against
+ * a real API server (E2E_KUBE_CONTEXT in KUBECONFIG), each scenario asserting on the objects
+ * the API server holds, not only on the CLI's exit code. Stacks run with skipAwait: pods
+ * need not be able to run (a local API server, a kind cluster without images).
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { kubernetesObjects } from "../../offline/manifests";
+import { runProgram } from "../../offline/run";
+import { PROJECT_DIR, stackConfig, stackNames } from "../../offline/stack-config";
+import { getObject, idOf, kubectl, liveObjects, namespaceExists } from "../../e2e/cluster";
+import { ConfigProbe, type ProbeResult } from "../../e2e/config-probe";
+import { predictedChanges, protectedObjects } from "../../e2e/predict";
+import { readiness, type E2eTarget } from "../../e2e/prerequisites";
+import { changed, parsePreview } from "../../e2e/steps";
+import { Workspace, type CliResult } from "../../e2e/workspace";
+import { MANUAL_SERVICES } from "../sources";
+import { CLI_GAVE_TRICKY, CLI_TYPED_CASES, TRICKY_STACK } from "../fixtures/cli-config";
+
+let target: E2eTarget;
+
+before(function () {
+    const ready = readiness();
+    if (!ready.ready) {
+        console.log(`  end-to-end suite skipped: ${ready.skip}`);
+        this.skip();
+    }
+    target = ready.target;
+    console.log(`  end-to-end suite against context "${target.context}" of ${target.kubeconfig}`);
+});
+
+/** Asserts a CLI run succeeded, showing its output when it did not. */
+function ok(result: CliResult, what: string): CliResult {
+    assert.equal(result.code, 0, `${what} failed (exit ${result.code}):\n${(result.stdout + result.stderr).slice(-5000)}`);
+    return result;
+}
+
+const output = (r: CliResult) => `${r.stdout}\n${r.stderr}`;
+
+/** Every object `npm run render` writes for the stack, as `Kind/namespace/name`. */
+async function rendered(stack: string, config: Record<string, unknown>): Promise<{ ids: string[]; kinds: string[]; namespaces: string[] }> {
+    const objects = kubernetesObjects((await runProgram({ stack, config })).resources);
+    const ids = objects.map((o) => idOf({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }));
+    const namespaces = objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
+    return { ids: ids.sort(), kinds: [...new Set(objects.map((o) => o.kind))], namespaces };
+}
+
+async function assertAllExist(stack: string, config: Record<string, unknown>): Promise<void> {
+    const expected = await rendered(stack, config);
+    const live = new Set(liveObjects(target, expected.namespaces, expected.kinds).map(idOf));
+    assert.deepEqual(
+        expected.ids.filter((id) => !live.has(id)),
+        [],
+        "objects render writes that the API server does not hold",
+    );
+    assert.ok(expected.ids.length > 50, `only ${expected.ids.length} objects rendered`);
+}
+
+async function waitUntil(what: string, check: () => boolean, seconds = 120): Promise<void> {
+    const end = Date.now() + seconds * 1000;
+    while (!check()) {
+        if (Date.now() > end) {
+            assert.fail(`timed out after ${seconds} s waiting until ${what}`);
+        }
+        await new Promise((r) => setTimeout(r, 2000));
+    }
+}
+
+describe("config: the offline loader gives the program what the CLI gives it", function () {
+    let probe: ConfigProbe;
+    before(() => (probe = ConfigProbe.create(target)));
+    after(() => probe?.dispose());
+
+    const compare = (stack: string, text: string, cli: ProbeResult) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loader-"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+        if ("error" in cli) {
+            assert.throws(() => stackConfig(stack, dir), (e: Error) => e.message.includes(cli.error) || cli.error.includes(e.message), `CLI: ${cli.error}`);
+        } else {
+            assert.deepEqual(stackConfig(stack, dir), cli.config);
+        }
+    };
+
+    for (const stack of stackNames()) {
+        it(`Pulumi.${stack}.yaml`, async () => {
+            const text = fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8");
+            compare(stack, text, await probe.run(stack, text));
+        });
+    }
+
+    it("the tricky values, as recorded in test/fixtures/cli-config.ts", async () => {
+        const cli = await probe.run("tricky", TRICKY_STACK);
+        compare("tricky", TRICKY_STACK, cli);
+        assert.ok("config" in cli);
+        for (const [key, value] of Object.entries(CLI_GAVE_TRICKY)) {
+            assert.equal(cli.config[key], value, `the CLI no longer gives ${key} as recorded`);
+        }
+    });
+
+    it("declared types, as recorded", async () => {
+        for (const [i, c] of CLI_TYPED_CASES.entries()) {
+            const stack = `typed${i + 1}`;
+            const text = `config:\n  ecommerce:namespace: t\n  ${c.line}\n`;
+            const cli = await probe.run(stack, text);
+            compare(stack, text, cli);
+            if (c.error) {
+                assert.ok("error" in cli && cli.error.includes(c.error.replace("STACK", stack)), `${c.line}: ${JSON.stringify(cli)}`);
+            }
+        }
+    });
+});
+
+/** Scenarios shared by the dev and prod stacks. */
+function deployedStack(stack: "dev" | "prod", breaking: { change: (ws: Workspace) => Record<string, unknown>; rule: string }) {
+    let ws: Workspace;
+    let base: Record<string, unknown>;
+    const policy = ["--policy-pack", "policy", "--policy-pack-config", `policy/${stack}.json`];
+
+    before(async () => {
+        ws = Workspace.create(target);
+        base = { skipAwait: true, kubeContext: target.context };
+        await ws.initStack(stack, base);
+    });
+    after(function () {
+        if (this.currentTest?.state === "failed" || process.env.E2E_KEEP) {
+            console.log(`  kept ${ws.root} (cli.log has every command and its output)`);
+        } else {
+            ws?.dispose();
+        }
+    });
+
+    it("previews from empty with its policy pack", async () => {
+        const preview = ok(await ws.pulumi(["preview", "-s", stack, ...policy]), "preview from empty");
+        assert.doesNotMatch(output(preview), /mandatory/i);
+    });
+
+    it("comes up from empty, and every object render writes is in the API server", async () => {
+        ok(await ws.pulumi(["up", "-s", stack, "--yes", "--skip-preview"]), "up from empty");
+        await assertAllExist(stack, base);
+    });
+
+    it("a second preview shows no changes", async () => {
+        ok(await ws.pulumi(["preview", "-s", stack, "--expect-no-changes"]), "preview --expect-no-changes");
+    });
+
+    it("passes its policy pack as a preview of the deployed stack", async () => {
+        const preview = ok(await ws.pulumi(["preview", "-s", stack, ...policy]), "policy preview of the deployed stack");
+        assert.doesNotMatch(output(preview), /mandatory/i);
+    });
+
+    it("fails the policy pack, naming the rule, for a change that breaks a mandatory rule", async () => {
+        const saved = ws.stackFile(stack);
+        ws.setConfig(stack, breaking.change(ws));
+        const preview = await ws.pulumi(["preview", "-s", stack, ...policy]);
+        ws.restoreStackFile(stack, saved);
+        assert.notEqual(preview.code, 0, "the preview passed");
+        assert.match(output(preview), new RegExp(`${breaking.rule}[\\s\\S]*mandatory|mandatory[\\s\\S]*${breaking.rule}`));
+    });
+
+    return { ws: () => ws, base: () => base };
+}
+
+/** Applies a config change, checks the preview touches exactly what the offline model says, and deploys it. */
+async function change(ws: Workspace, stack: string, base: Record<string, unknown>, delta: Record<string, unknown>): Promise<string[]> {
+    ws.setConfig(stack, delta);
+    const preview = parsePreview(ok(await ws.pulumi(["preview", "-s", stack, "--json"]), "preview --json").stdout);
+    const real = changed(preview, (type) => type.startsWith("kubernetes:") || type.startsWith("random:"));
+    const predicted = await predictedChanges(stack, base, delta);
+    assert.deepEqual(real, predicted, "the engine's preview and the offline model disagree on what the change touches");
+    ok(await ws.pulumi(["up", "-s", stack, "--yes", "--skip-preview"]), "up");
+    Object.assign(base, delta);
+    return real;
+}
+
+describe("dev: the whole system on a real API server", function () {
+    const dev = deployedStack("dev", {
+        // dev.json makes container-resources mandatory: a 2-CPU limit breaks its 1000m ceiling.
+        change: (ws) => ({ resources: { ...ws.configValue("dev", "resources"), limits: { cpu: "2000m", memory: "768Mi" } } }),
+        rule: "container-resources",
+    });
+
+    it("scales by config: a new maxReplicas updates exactly that HPA, and kubectl shows it", async () => {
+        const touched = await change(dev.ws(), "dev", dev.base(), { services: { "order-service": { autoscaling: { maxReplicas: 2 } } } });
+        assert.deepEqual(touched, ["HorizontalPodAutoscaler/order-service"]);
+        const hpa = getObject(target, "hpa", "dev", "order-service") as { spec: { maxReplicas: number } };
+        assert.equal(hpa.spec.maxReplicas, 2);
+    });
+
+    it("restartedAt rolls every service's Deployment and nothing else", async () => {
+        const touched = await change(dev.ws(), "dev", dev.base(), { restartedAt: "2026-11-25T10:00:00Z" });
+        assert.equal(touched.length, 10);
+        assert.ok(touched.every((t) => t.startsWith("Deployment/")), touched.join(", "));
+        const d = getObject(target, "deployment", "dev", "order-service") as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+        assert.equal(d.spec.template.metadata.annotations["ecommerce.io/restartedAt"], "2026-11-25T10:00:00Z");
+    });
+
+    it("secretsRotation regenerates the passwords and rolls the pods that read them", async () => {
+        const before = getObject(target, "secret", "dev", "postgres-credentials") as { data: Record<string, string> };
+        const touched = await change(dev.ws(), "dev", dev.base(), { secretsRotation: 1 });
+        assert.ok(touched.includes("Secret/postgres-credentials") && touched.includes("StatefulSet/postgres"), touched.join(", "));
+        const after = getObject(target, "secret", "dev", "postgres-credentials") as { data: Record<string, string> };
+        assert.notDeepEqual(after.data, before.data);
+    });
+
+    it("scaleToZero stops every service and removes the autoscalers; false brings them back", async () => {
+        await change(dev.ws(), "dev", dev.base(), { scaleToZero: true });
+        const replicas = (name: string) => (getObject(target, "deployment", "dev", name) as { spec: { replicas: number } }).spec.replicas;
+        assert.deepEqual(MANUAL_SERVICES.filter((s) => replicas(s.name) !== 0).map((s) => s.name), []);
+        assert.equal(getObject(target, "hpa", "dev", "order-service"), undefined);
+        await change(dev.ws(), "dev", dev.base(), { scaleToZero: false });
+        assert.ok(getObject(target, "hpa", "dev", "order-service"));
+    });
+
+    it("postgres.restoreFrom runs the restore Job; unsetting it removes the Job", async () => {
+        const postgres = dev.ws().configValue("dev", "postgres");
+        const touched = await change(dev.ws(), "dev", dev.base(), { postgres: { ...postgres, restoreFrom: "full_backup_20260101T020000Z.sql.gz" } });
+        assert.ok(touched.includes("Job/postgres-restore"), touched.join(", "));
+        assert.ok(getObject(target, "job", "dev", "postgres-restore"));
+        await change(dev.ws(), "dev", dev.base(), { postgres });
+        assert.equal(getObject(target, "job", "dev", "postgres-restore"), undefined);
+    });
+
+    it("destroy leaves no object of the stack in the API server", async () => {
+        const { namespaces } = await rendered("dev", dev.base());
+        ok(await dev.ws().pulumi(["destroy", "-s", "dev", "--yes", "--skip-preview"]), "destroy");
+        await waitUntil(`namespaces ${namespaces.join(", ")} are gone`, () => namespaces.every((n) => !namespaceExists(target, n)));
+    });
+});
+
+describe("prod: the whole system on a real API server", function () {
+    const prod = deployedStack("prod", {
+        // prod.json: an HPA below two replicas breaks hpa-for-scalable-services.
+        change: () => ({ autoscaling: { minReplicas: 1 } }),
+        rule: "hpa-for-scalable-services",
+    });
+
+    it("destroy stops on the protected objects and deletes nothing of the data", async () => {
+        const guarded = await protectedObjects("prod", prod.base());
+        assert.ok(guarded.some((g) => g.kind === "Namespace") && guarded.some((g) => g.kind === "StatefulSet"), JSON.stringify(guarded));
+        const claims = () => kubectl(target, ["get", "pvc", "-n", "prod", "-o", "name"]).trim().split("\n").filter(Boolean).sort();
+        const claimsBefore = claims();
+        const destroy = await prod.ws().pulumi(["destroy", "-s", "prod", "--yes", "--skip-preview"]);
+        assert.notEqual(destroy.code, 0, "destroy of prod succeeded");
+        assert.match(output(destroy), /protect/i);
+        for (const g of guarded) {
+            assert.ok(getObject(target, g.kind, g.namespace, g.name), `${idOf(g)} was deleted`);
+        }
+        assert.deepEqual(claims(), claimsBefore, "volume claims changed");
+        // Leave the API server as found: what a user does to really remove prod.
+        ok(await prod.ws().pulumi(["state", "unprotect", "--all", "-s", "prod", "--yes"]), "state unprotect");
+        ok(await prod.ws().pulumi(["destroy", "-s", "prod", "--yes", "--skip-preview"]), "destroy after unprotect");
+    });
+});
