@@ -2,6 +2,7 @@
  * A throwaway copy of the project for the real `pulumi` CLI: its own file backend and
  * passphrase, its own stack files (the repository's are never edited), the project's
  * node_modules linked in. What the suite and `npm run bench:e2e` drive the CLI through.
+ * `<root>/env.sh` holds its (throwaway) backend and passphrase, to inspect a kept one by hand.
  */
 import { spawn } from "child_process";
 import { randomBytes } from "crypto";
@@ -59,6 +60,9 @@ export class Workspace {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
         };
+        // To run the CLI by hand in a kept workspace: `source <root>/env.sh; cd <root>/project`.
+        const exported = ["KUBECONFIG", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_SKIP_UPDATE_CHECK"];
+        fs.writeFileSync(path.join(root, "env.sh"), exported.map((k) => `export ${k}='${this.env[k]}'\n`).join(""), { mode: 0o600 });
     }
 
     /** A fresh copy of the project in a temporary folder (`copy: false`: an empty one with its node_modules). */

@@ -180,3 +180,14 @@ describe("policy pack", () => {
         });
     });
 });
+
+describe("policy pack loading", () => {
+    // Pulumi's policy runner (run-policy-pack) registers ts-node with typeCheck: true, which
+    // ts-node refuses together with the swc transpiler the program's tsconfig turns on.
+    it("compiles under the options Pulumi's policy runner gives ts-node", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const tsNode = require("ts-node") as { create(options: object): { compile(code: string, file: string): string } };
+        const service = tsNode.create({ typeCheck: true, project: path.join(POLICY_DIR, "tsconfig.json"), cwd: POLICY_DIR });
+        assert.match(service.compile("export const x: number = 1;\n", path.join(POLICY_DIR, "probe.ts")), /x = 1/);
+    });
+});
