@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PART_OF } from "./labels";
+import { PART_OF } from "./shared/labels";
 
 export interface EnvironmentArgs {
     /** The stack's namespace: `dev`, `prod`, as in the manual's `-n dev`. */

@@ -2,24 +2,9 @@
 import { SERVICES } from "../catalog";
 import { GRAFANA, KIBANA, PROMETHEUS, ZIPKIN } from "../catalog/observability";
 import { DOCKER_DEFAULTS } from "./defaults";
-import type { ObservabilitySettings } from "./observability-settings";
+import type { DockerSettings, ImageBuildSettings } from "../settings/docker";
+import type { ObservabilitySettings } from "../settings/observability";
 import type { StackConfig } from "./schema";
-
-export interface DockerSettings {
-    /** Docker host (DOCKER_HOST form); undefined uses the local daemon. */
-    readonly host?: string;
-    /** Host port of every container published on localhost, by container name. */
-    readonly hostPorts: Readonly<Record<string, number>>;
-    /** Keep the named volumes on `pulumi destroy` (docker-compose down) or delete them (down -v). */
-    readonly keepVolumes: boolean;
-}
-
-export interface ImageBuildSettings {
-    /** Checkout of the services' sources: <context>/<service>/Dockerfile, built with the checkout as context. */
-    readonly context: string;
-    readonly registry?: string;
-    readonly push: boolean;
-}
 
 type Key = (...path: string[]) => string;
 

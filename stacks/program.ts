@@ -3,20 +3,21 @@
  * Holds no Kubernetes detail; `index.ts` exports what this returns as stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ApplicationTier } from "../components/application-tier";
+import { ApplicationTier } from "../components/application/tier";
 import { Environment } from "../components/environment";
 import { Observability } from "../components/observability";
-import { Postgres } from "../components/postgres";
-import { PostgresBackup } from "../components/postgres-backup";
+import { Postgres } from "../components/postgres/server";
+import { PostgresBackup } from "../components/postgres/backup";
 import { NetworkIsolation } from "../components/network/isolation";
 import { trafficEdges } from "../components/network/traffic";
 import { shipperNamespace } from "../components/observability/logging";
-import { SmokeTest } from "../components/smoke-test";
+import { SmokeTest } from "../components/application/smoke-test";
 import { LocalSystem } from "../components/docker/local-system";
-import { buildImages } from "../components/image-builds";
+import { buildImages } from "../components/application/image-builds";
 import { createHash } from "crypto";
 import type { ServiceName } from "../catalog";
-import { loadSettings, type Settings } from "./settings";
+import type { Settings } from "../settings";
+import { loadSettings } from "./settings";
 
 export interface StackOutputs {
     readonly namespace: pulumi.Output<string>;

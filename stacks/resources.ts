@@ -1,11 +1,8 @@
 /** Requests and limits: merging config over defaults, and the check the API server would make. */
 import { parseCpu, parseMemory } from "../lib/quantity";
+import type { Resources } from "../settings/resources";
 import type { ResourcesOverride } from "./schema";
 
-export interface Resources {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu: string; readonly memory: string };
-}
 
 export function mergeResources(base: Resources, override: ResourcesOverride | undefined): Resources {
     return {

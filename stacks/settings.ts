@@ -6,99 +6,12 @@
 import { MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
 import { ConfigError, configKey, describeIssue } from "./config-error";
 import { POSTGRES_DEFAULTS } from "./defaults";
-import { resolveDocker, resolveImageBuild, type DockerSettings, type ImageBuildSettings } from "./docker-settings";
-import { resolveObservability, type ObservabilitySettings } from "./observability-settings";
-import { checkResources, mergeResources, type Resources } from "./resources";
+import { resolveDocker, resolveImageBuild } from "./docker-settings";
+import { resolveObservability } from "./observability-settings";
+import { checkResources, mergeResources } from "./resources";
 import { stackConfig, type ServiceOverride, type StackConfig } from "./schema";
 
-export type { Resources } from "./resources";
-
-export interface Autoscaling {
-    readonly minReplicas: number;
-    readonly maxReplicas: number;
-    readonly targetCPUUtilization: number;
-}
-
-/** How many pods run: a fixed count, or an HPA's range. */
-export type Replicas = { readonly kind: "fixed"; readonly count: number } | ({ readonly kind: "autoscaled" } & Autoscaling);
-
-export interface ServiceSettings {
-    readonly spec: ServiceSpec;
-    readonly image: string;
-    readonly replicas: Replicas;
-    readonly resources: Resources;
-    /** Extra environment from config; applied after the wiring, so it can override it. */
-    readonly env: Readonly<Record<string, string>>;
-    /** Stamped on the pod template: a new value rolls the pods (manual 3.3). */
-    readonly restartedAt?: string;
-}
-
-export interface IngressSettings {
-    readonly className: string;
-    /** Namespace of the ingress controller, the only one that may reach the gateway from outside. */
-    readonly controllerNamespace: string;
-    readonly host?: string;
-    readonly tlsSecretName?: string;
-}
-
-export interface BackupSettings {
-    readonly schedule: string;
-    readonly retention: number;
-    readonly storageSize: string;
-    readonly storageClass?: string;
-    readonly resources: Resources;
-}
-
-export interface PostgresSettings {
-    readonly image: string;
-    readonly storageSize: string;
-    readonly storageClass?: string;
-    readonly resources: Resources;
-    readonly backup: BackupSettings;
-    /** A backup file to restore with a one-off Job; undefined when none is asked for. */
-    readonly restoreFrom?: string;
-    /** Guard the data and backup volumes against `pulumi destroy` and replacement. */
-    readonly protect: boolean;
-}
-
-export type Environment = "development" | "production";
-
-/** Where the business services keep their data. */
-export type Datasource = "embedded" | "postgres";
-
-export interface Settings {
-    readonly project: string;
-    readonly stack: string;
-    readonly namespace: string;
-    /** Where the system runs: a Kubernetes cluster, or containers on one Docker host (the manual's option A). */
-    readonly target: "kubernetes" | "docker";
-    readonly docker: DockerSettings;
-    /** Build the service images from a checkout of their sources, instead of pulling them. */
-    readonly imageBuild?: ImageBuildSettings;
-    /** production protects data and refuses combinations that development only warns about. */
-    readonly environment: Environment;
-    readonly datasource: Datasource;
-    readonly postgres: PostgresSettings;
-    readonly observability: ObservabilitySettings;
-    /** Run the smoke-test Job after each change (manual 9.1). */
-    readonly smokeTest: boolean;
-    /** Default-deny network policies with one allow policy per component. */
-    readonly networkIsolation: boolean;
-    /** Bumping it regenerates every generated password. */
-    readonly secretsRotation: number;
-    /** Problems that do not stop a development stack; the program logs them at preview. */
-    readonly warnings: readonly string[];
-    readonly podSecurity: "privileged" | "baseline" | "restricted";
-    /** kubeconfig context; undefined means the ambient current context. */
-    readonly kubeContext?: string;
-    readonly springProfile: string;
-    readonly javaToolOptions: string;
-    readonly waitImage: string;
-    readonly skipAwait: boolean;
-    readonly rolloutTimeoutSeconds: number;
-    readonly ingress?: IngressSettings;
-    readonly services: Readonly<Record<ServiceName, ServiceSettings>>;
-}
+import type { Autoscaling, PostgresSettings, Replicas, ServiceSettings, Settings } from "../settings";
 
 /**
  * Validates raw config (the project's keys without the `<project>:` prefix, values as the

@@ -5,7 +5,7 @@
  * `pulumi.com/skipAwait`. The real engine found the gateway's Ingress doing exactly that.
  */
 import { strict as assert } from "assert";
-import { ingressAwaitNotice, INGRESS_AWAIT_SECONDS } from "../components/gateway-ingress";
+import { ingressAwaitNotice, INGRESS_AWAIT_SECONDS } from "../components/application/gateway-ingress";
 import type { KubeObject } from "../offline/manifests";
 import { declare, find } from "./support";
 

@@ -2,7 +2,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCpu, parseMemory } from "../../lib/quantity";
-import type { Resources } from "../../stacks/settings";
+import type { Resources } from "../../settings";
 
 export interface ContainerDef {
     readonly name: string;

@@ -3,15 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { POSTGRES, SERVICES, actuatorPath, serviceSpec } from "../../catalog";
 import { ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
-import type { Settings } from "../../stacks/settings";
+import type { Settings } from "../../settings";
 import { DASHBOARDS_DIR, grafanaDashboards, grafanaProvisioning } from "../observability/grafana-files";
 import { filebeatDockerConfig, logstashPipeline } from "../observability/log-pipeline";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observability/prometheus-config";
 import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv, zipkinEnv } from "../observability/tool-env";
-import { DATA_MOUNT, credentialsByKey, datasourceEnv, provisionEnv, resolvedEnv, serverEnv, superuserEnv, type EnvValue } from "../postgres-env";
-import { databasePasswords, generatedPassword } from "../passwords";
-import { scriptFiles } from "../postgres-pods";
-import { springEnvironment } from "../spring-env";
+import { DATA_MOUNT, credentialsByKey, datasourceEnv, provisionEnv, resolvedEnv, serverEnv, superuserEnv, type EnvValue } from "../postgres/env";
+import { databasePasswords, generatedPassword } from "../shared/passwords";
+import { scriptFiles } from "../postgres/pods";
+import { springEnvironment } from "../shared/spring-env";
 import { declareContainer, type ContainerContext } from "./containers";
 
 export interface LocalSystemArgs {

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { selectorLabels, standardLabels } from "../labels";
+import { selectorLabels, standardLabels } from "../shared/labels";
 import { isPod, type Edge, type Peer, type PodPeer } from "./traffic";
 
 type Rule = k8s.types.input.networking.v1.NetworkPolicyPeer;

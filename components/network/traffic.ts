@@ -4,7 +4,7 @@
  */
 import { POSTGRES, SERVICES, serviceSpec } from "../../catalog";
 import { ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
-import type { Settings } from "../../stacks/settings";
+import type { Settings } from "../../settings";
 import { scrapedServices } from "../observability/prometheus-config";
 
 /** A group of pods by the `app.kubernetes.io/name` they carry, in the stack's namespace unless said. */

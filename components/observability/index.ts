@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { serviceSpec } from "../../catalog";
 import { GRAFANA, KIBANA, PROMETHEUS, ZIPKIN, type Tool } from "../../catalog/observability";
-import type { ObservabilitySettings } from "../../stacks/observability-settings";
+import type { ObservabilitySettings } from "../../settings";
 import { Logging } from "./logging";
 import { Metrics } from "./metrics";
 import { Tracing } from "./tracing";

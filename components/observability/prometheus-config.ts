@@ -5,7 +5,7 @@
  */
 import { SERVICES, actuatorPath, type ServiceSpec } from "../../catalog";
 import { PROMETHEUS, SERVICE_LABEL, SLA, type Severity } from "../../catalog/observability";
-import type { AlertThresholds } from "../../stacks/observability-settings";
+import type { AlertThresholds } from "../../settings";
 
 export const CONFIG_DIR = "/etc/prometheus";
 export const RULES_FILE = "alerts.yml";

@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Tool } from "../../catalog/observability";
-import type { ToolSettings } from "../../stacks/observability-settings";
-import { selectorLabels, standardLabels, versionOf } from "../labels";
-import { shortDigest } from "../secret-digest";
-import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "../pod";
+import type { ToolSettings } from "../../settings";
+import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
+import { shortDigest } from "../shared/secret-digest";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/pod";
 
 import Input = k8s.types.input.core.v1;
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ZIPKIN } from "../../catalog/observability";
-import { envVars } from "../pod";
+import { envVars } from "../shared/pod";
 import { zipkinEnv } from "./tool-env";
-import type { ToolSettings } from "../../stacks/observability-settings";
+import type { ToolSettings } from "../../settings";
 import { ToolWorkload } from "./tool-workload";
 
 export interface TracingArgs {

@@ -1,6 +1,6 @@
 /** Pieces of pod specs shared by every workload: security contexts, start-up gates, probes. */
 import type * as k8s from "@pulumi/kubernetes";
-import { actuatorPath, serviceSpec, type ServiceName, type ServiceSpec } from "../catalog";
+import { actuatorPath, serviceSpec, type ServiceName, type ServiceSpec } from "../../catalog";
 
 type Container = k8s.types.input.core.v1.Container;
 type Probe = k8s.types.input.core.v1.Probe;

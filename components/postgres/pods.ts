@@ -3,8 +3,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { POSTGRES } from "../catalog";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
+import { POSTGRES } from "../../catalog";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "../shared/pod";
 
 /** The `postgres` user of the official Alpine image; its entrypoint supports running as it directly. */
 export const POSTGRES_UID = 70;
@@ -15,7 +15,7 @@ export const BACKUP_MOUNT = "/backups";
 
 /** The scripts in scripts/postgres/, as ConfigMap data: the same files the tests run. */
 export function scriptFiles(): Record<string, string> {
-    const dir = path.resolve(__dirname, "..", "scripts", "postgres");
+    const dir = path.resolve(__dirname, "..", "..", "scripts", "postgres");
     return Object.fromEntries(
         fs
             .readdirSync(dir)

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { databaseOwners } from "../catalog";
+import { databaseOwners } from "../../catalog";
 
 /**
  * A generated password, secret from the start (not only through the provider's schema), that

@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { POSTGRES } from "../catalog";
-import type { PostgresSettings } from "../stacks/settings";
-import { standardLabels } from "./labels";
-import { awaitAnnotations } from "./pod";
-import { kubernetesEnv, superuserEnv } from "./postgres-env";
-import { BACKUP_MOUNT, scriptPod } from "./postgres-pods";
+import { POSTGRES } from "../../catalog";
+import type { PostgresSettings } from "../../settings";
+import { standardLabels } from "../shared/labels";
+import { awaitAnnotations } from "../shared/pod";
+import { kubernetesEnv, superuserEnv } from "./env";
+import { BACKUP_MOUNT, scriptPod } from "./pods";
 
 export interface PostgresBackupArgs {
     readonly namespace: pulumi.Input<string>;

@@ -1,13 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { POSTGRES } from "../catalog";
-import type { PostgresSettings } from "../stacks/settings";
-import { standardLabels, versionOf, selectorLabels } from "./labels";
-import { databasePasswords } from "./passwords";
-import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
-import { SECRET_DIGEST_ANNOTATION, secretDigest } from "./secret-digest";
-import { CREDENTIALS_SECRET, DATA_MOUNT, credentialsByKey, kubernetesEnv, provisionEnv, serverEnv } from "./postgres-env";
-import { POSTGRES_UID, SCRIPTS_CONFIGMAP, SCRIPTS_MOUNT, scriptFiles, scriptPod } from "./postgres-pods";
+import { POSTGRES } from "../../catalog";
+import type { PostgresSettings } from "../../settings";
+import { standardLabels, versionOf, selectorLabels } from "../shared/labels";
+import { databasePasswords } from "../shared/passwords";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/pod";
+import { SECRET_DIGEST_ANNOTATION, secretDigest } from "../shared/secret-digest";
+import { CREDENTIALS_SECRET, DATA_MOUNT, credentialsByKey, kubernetesEnv, provisionEnv, serverEnv } from "./env";
+import { POSTGRES_UID, SCRIPTS_CONFIGMAP, SCRIPTS_MOUNT, scriptFiles, scriptPod } from "./pods";
 
 export interface PostgresArgs {
     readonly namespace: pulumi.Input<string>;

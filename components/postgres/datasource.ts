@@ -1,9 +1,9 @@
 /** How a business service reaches its own PostgreSQL database (datasource mode `postgres`). */
 import type * as k8s from "@pulumi/kubernetes";
-import type { ServiceSpec } from "../catalog";
-import { tcpGate, type Gate } from "./pod";
-import type { DatabaseEndpoint } from "./postgres";
-import { datasourceEnv, kubernetesEnv } from "./postgres-env";
+import type { ServiceSpec } from "../../catalog";
+import { tcpGate, type Gate } from "../shared/pod";
+import type { DatabaseEndpoint } from "./server";
+import { datasourceEnv, kubernetesEnv } from "./env";
 
 export interface DatasourceWiring {
     readonly env: k8s.types.input.core.v1.EnvVar[];

@@ -1,10 +1,10 @@
 /**
  * The environment that makes the public Spring Boot images find each other on
- * Kubernetes (see shared/docs/reference-system.md): each listens on the manual's port,
+ * Kubernetes (see docs/sources/reference-system.md): each listens on the manual's port,
  * reads the config server, registers in Eureka by pod IP, and sends traces to Zipkin.
  */
-import { serviceSpec, serviceUrl, type ServiceSpec } from "../catalog";
-import { ZIPKIN } from "../catalog/observability";
+import { serviceSpec, serviceUrl, type ServiceSpec } from "../../catalog";
+import { ZIPKIN } from "../../catalog/observability";
 
 export interface SpringPlatform {
     readonly springProfile: string;

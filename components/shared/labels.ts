@@ -1,5 +1,5 @@
 /** The recommended `app.kubernetes.io/*` labels, so kubectl, dashboards and policies can select by them. */
-import { parseImageRef } from "../lib/image";
+import { parseImageRef } from "../../lib/image";
 
 export const PART_OF = "ecommerce";
 

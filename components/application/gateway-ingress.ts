@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec } from "../catalog";
-import type { IngressSettings } from "../stacks/settings";
-import { awaitAnnotations } from "./pod";
+import type { ServiceSpec } from "../../catalog";
+import type { IngressSettings } from "../../settings";
+import { awaitAnnotations } from "../shared/pod";
 
 /** How long `pulumi up` waits for an ingress controller to give the Ingress an address. */
 export const INGRESS_AWAIT_SECONDS = 600;

@@ -1,8 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICES } from "../catalog";
-import type { Settings } from "../stacks/settings";
+import { SERVICES } from "../../catalog";
+import type { Settings } from "../../settings";
 
 /**
  * The service images built from a checkout of their sources (imageBuild), for instance with

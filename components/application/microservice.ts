@@ -1,12 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceUrl } from "../catalog";
-import { formatMemory, parseMemory } from "../lib/quantity";
-import type { ServiceSettings } from "../stacks/settings";
-import { selectorLabels, standardLabels, versionOf } from "./labels";
-import { awaitAnnotations, envVars, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "./pod";
-import { RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "./secret-digest";
-import { springEnvironment, type SpringPlatform } from "./spring-env";
+import { serviceUrl } from "../../catalog";
+import { formatMemory, parseMemory } from "../../lib/quantity";
+import type { ServiceSettings } from "../../settings";
+import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
+import { awaitAnnotations, envVars, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "../shared/pod";
+import { RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "../shared/secret-digest";
+import { springEnvironment, type SpringPlatform } from "../shared/spring-env";
 
 export interface MicroserviceArgs extends SpringPlatform {
     readonly namespace: pulumi.Input<string>;

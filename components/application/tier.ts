@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICES, type ServiceName } from "../catalog";
-import type { Settings } from "../stacks/settings";
-import { datasourceWiring } from "./datasource";
+import { SERVICES, type ServiceName } from "../../catalog";
+import type { Settings } from "../../settings";
+import { datasourceWiring } from "../postgres/datasource";
 import { GatewayIngress } from "./gateway-ingress";
-import { standardLabels } from "./labels";
+import { standardLabels } from "../shared/labels";
 import { Microservice } from "./microservice";
-import { secretDigest } from "./secret-digest";
-import type { DatabaseEndpoint } from "./postgres";
+import { secretDigest } from "../shared/secret-digest";
+import type { DatabaseEndpoint } from "../postgres/server";
 
 export interface ApplicationTierArgs {
     readonly namespace: pulumi.Input<string>;

@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { POSTGRES, databaseOwners, type ServiceSpec } from "../catalog";
-import type { DatabasePasswords } from "./passwords";
+import { POSTGRES, databaseOwners, type ServiceSpec } from "../../catalog";
+import type { DatabasePasswords } from "../shared/passwords";
 
 /** A password, by its key in the credentials Secret. */
 export interface SecretRef {

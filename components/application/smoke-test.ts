@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICES, actuatorPath, serviceSpec, serviceUrl } from "../catalog";
-import { SMOKE_TEST } from "./network/traffic";
-import { standardLabels } from "./labels";
-import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "./pod";
-import { shortDigest } from "./secret-digest";
+import { SERVICES, actuatorPath, serviceSpec, serviceUrl } from "../../catalog";
+import { SMOKE_TEST } from "../network/traffic";
+import { standardLabels } from "../shared/labels";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/pod";
+import { shortDigest } from "../shared/secret-digest";
 
 export interface SmokeCheck {
     readonly name: string;

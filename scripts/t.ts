@@ -1,2 +1,0 @@
-import { runProgram } from "../offline/run";
-(async () => { const r = await runProgram({ stack: "local" }); console.log(r.resources.length, r.resources.map(x=>x.type.split(":").slice(1).join(":")+" "+x.name).join("\n")); console.log(JSON.stringify(r.outputs, null, 1).slice(0,1500)); console.log(JSON.stringify(r.resources.find(x=>x.name==="order-service")?.inputs, null, 1).slice(0,3000)); })().catch(e=>{console.error(e); process.exit(1)});
