@@ -1,9 +1,9 @@
 /**
  * The operations manual's facts about the system, in one place.
  *
- * Sources: the manual (`shared/seed/operations-manual.es.md`, section 2.1 for names and
+ * Sources: the manual (`docs/sources/operations-manual.es.md`, section 2.1 for names and
  * ports, 7 for scaling and resources, 9.1 for start order) and the reference notes on
- * the public images (`shared/docs/reference-system.md`: image names, context paths,
+ * the public images (`docs/sources/reference-system.md`: image names, context paths,
  * the images' own ports, what runs as a singleton). Components, tests, scrape
  * configs, policies and network rules read this module; none of them repeats it.
  */
