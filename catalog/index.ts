@@ -7,6 +7,7 @@
  * the images' own ports, what runs as a singleton). Components, tests, scrape
  * configs, policies and network rules read this module; none of them repeats it.
  */
+import { canonicalRepository, parseImageRef } from "../lib/image";
 
 /** The six business services, each with its own database (manual 2.1). */
 const BUSINESS_SERVICE_NAMES = [
@@ -192,6 +193,12 @@ export const POSTGRES = {
  * with these, the PostgreSQL datasource cannot work.
  */
 export const PUBLIC_IMAGE_PREFIX = "docker.io/selimhorri/";
+
+/** Whether an image is one of the public ones, however its reference spells Docker Hub. */
+export function isPublicImage(image: string): boolean {
+    const ref = parseImageRef(image);
+    return ref !== undefined && canonicalRepository(ref).startsWith(PUBLIC_IMAGE_PREFIX);
+}
 
 /** Business services and the database each owns. */
 export function databaseOwners(): readonly (ServiceSpec & { readonly database: string })[] {

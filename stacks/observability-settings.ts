@@ -1,4 +1,5 @@
 /** Resolves the `observability` key: which tools run, with what images, sizes and alert thresholds. */
+import { parseJvmSize } from "../lib/durations";
 import { parseMemory } from "../lib/quantity";
 import { OBSERVABILITY_DEFAULTS } from "./defaults";
 import type { ObservabilitySettings, StoredToolSettings, ToolSettings } from "../settings/observability";
@@ -82,7 +83,7 @@ export function resolveObservability(override: ObservabilityOverride, key: Key, 
 
 /** A JVM heap must leave room for the rest of the process inside the container's limit. */
 function checkHeap(heap: string, limit: string, at: string, problems: string[]): void {
-    const bytes = Number(heap.slice(0, -1)) * (heap.endsWith("g") ? 2 ** 30 : 2 ** 20);
+    const bytes = parseJvmSize(heap) ?? 0;
     const max = (parseMemory(limit) ?? 0) * 0.75;
     if (bytes > max) {
         problems.push(`${at}: heap ${heap} leaves too little of the ${limit} memory limit for the rest of the JVM; use at most 75% of it`);

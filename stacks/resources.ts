@@ -27,9 +27,18 @@ export function checkResources(
         const request = parsers[kind](merged.requests[kind]) ?? 0;
         const limit = parsers[kind](merged.limits[kind]) ?? 0;
         if (request > limit) {
-            const side = override?.requests?.[kind] !== undefined ? "requests" : "limits";
+            // Name both keys: either may be the one the user just edited.
+            const requestKey = key(...path, "requests", kind);
+            const limitKey = key(...path, "limits", kind);
+            const [req, lim] = [merged.requests[kind], merged.limits[kind]];
+            const requestSet = override?.requests?.[kind] !== undefined;
+            const limitSet = override?.limits?.[kind] !== undefined;
             problems.push(
-                `${key(...path, side, kind)}: request ${merged.requests[kind]} exceeds limit ${merged.limits[kind]}; a request must be at most its limit`,
+                requestSet && limitSet
+                    ? `${requestKey} (${req}) exceeds ${limitKey} (${lim}); a request must be at most its limit`
+                    : limitSet
+                      ? `${limitKey}: limit ${lim} is below the request ${req} (${requestKey} or its default); a request must be at most its limit`
+                      : `${requestKey}: request ${req} exceeds the limit ${lim} (${limitKey} or its default); a request must be at most its limit`,
             );
         }
     }

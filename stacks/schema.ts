@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { SERVICE_NAMES } from "../catalog";
 import { parseCpu, parseMemory } from "../lib/quantity";
+import { cronProblem } from "../lib/cron";
+import { parsePrometheusDuration, parseJvmSize } from "../lib/durations";
 import { parseImageRef, unpinnedReason } from "../lib/image";
 
 /** An object that rejects unknown keys and says which keys it knows. */
@@ -17,6 +19,15 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T) {
     });
 }
 
+/** A check whose message quotes the value (JSON quoting shows stray spaces). */
+function must<T>(ok: (value: T) => boolean, message: (value: T) => string) {
+    return (value: T, ctx: z.core.$RefinementCtx<T>) => {
+        if (!ok(value)) {
+            ctx.addIssue({ code: "custom", message: message(value) });
+        }
+    };
+}
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -25,16 +36,37 @@ export const dnsLabel = z
     .max(63, "must be at most 63 characters (a DNS label)")
     .regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter or digit");
 
-const hostname = z
-    .string()
-    .max(253)
-    .refine((h) => h === "" || DNS_SUBDOMAIN.test(h), "must be empty or a DNS host name such as shop.example.com");
+/** Namespaces the cluster itself runs in, or that everything lands in by default. */
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+const namespace = dnsLabel.superRefine(
+    must(
+        (n: string) => !RESERVED_NAMESPACES.includes(n),
+        (n) => `"${n}" is reserved for the cluster itself (${RESERVED_NAMESPACES.join(", ")}); give the stack a namespace of its own such as dev or prod`,
+    ),
+);
+
+/** What the API server accepts as an Ingress host: a DNS name or a `*.` wildcard one, each label at most 63, never an IP. */
+const hostname = z.string().superRefine((h, ctx) => {
+    if (h === "") return;
+    const problem = /^[0-9.]+$/.test(h) || h.includes(":")
+        ? "is an IP address; an Ingress host must be a DNS name such as shop.example.com"
+        : h.length > 253
+          ? "is longer than 253 characters"
+          : h.split(".").some((label) => label.length > 63)
+            ? "has a label longer than 63 characters"
+            : !DNS_SUBDOMAIN.test(h.replace(/^\*\./, ""))
+              ? "must be a DNS host name such as shop.example.com, or a wildcard such as *.example.com"
+              : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(h)} ${problem}` });
+});
 
 /** A quantity check with a message that quotes the offending value. */
 function quantity(parse: (q: string) => number | undefined, advice: string) {
     return (q: string, ctx: z.core.$RefinementCtx<string>) => {
         if ((parse(q) ?? 0) <= 0) {
-            ctx.addIssue({ code: "custom", message: `"${q}" ${advice}` });
+            // JSON quoting shows a stray space or tab.
+            ctx.addIssue({ code: "custom", message: `${JSON.stringify(q)} ${advice}` });
         }
     };
 }
@@ -67,8 +99,15 @@ const imageTag = z
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag such as 0.1.0")
     .refine((t) => t !== "latest", 'must not be "latest": it changes under a running Deployment; pin a version such as 0.1.0');
 
+/** Kubernetes stores counts as 32-bit integers. */
+const INT32_MAX = 2 ** 31 - 1;
+
 const positiveInt = (what: string) =>
-    z.number({ error: `must be a whole number (${what})` }).int(`must be a whole number (${what})`).positive(`must be at least 1 (${what})`);
+    z
+        .number({ error: `must be a whole number (${what})` })
+        .int(`must be a whole number (${what})`)
+        .positive(`must be at least 1 (${what})`)
+        .max(INT32_MAX, `must be at most ${INT32_MAX} (${what}; Kubernetes stores it as a 32-bit integer)`);
 
 const percent = z
     .number({ error: "must be a whole percentage from 1 to 100" })
@@ -94,6 +133,7 @@ export const serviceOverride = strict({
         .number({ error: "must be a whole number of pods (0 stops the service)" })
         .int("must be a whole number of pods (0 stops the service)")
         .nonnegative("must be 0 or more (0 stops the service)")
+        .max(INT32_MAX, `must be at most ${INT32_MAX} (Kubernetes stores replica counts as 32-bit integers)`)
         .optional(),
     autoscaling: strict({ ...autoscalingOverride.shape, enabled: z.boolean().optional() }).optional(),
     resources: resourcesOverride.optional(),
@@ -114,11 +154,12 @@ export const servicesOverride = z.partialRecord(z.enum(SERVICE_NAMES), serviceOv
     },
 });
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-const cron = z.string().refine(
-    (c) => /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(c) || (c.trim().split(/\s+/).length === 5 && c.trim().split(/\s+/).every((f) => CRON_FIELD.test(f))),
-    'must be a cron schedule of five fields, e.g. "0 2 * * *" (02:00 every day), or @daily',
-);
+const cron = z.string().superRefine((c, ctx) => {
+    const problem = cronProblem(c);
+    if (problem) {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(c)} ${problem}; a schedule is five fields such as "0 2 * * *" (02:00 daily) or "0 2 * * MON", or @daily` });
+    }
+});
 
 const storageClass = z.string().refine((s) => s === "" || DNS_SUBDOMAIN.test(s), "must be empty (the cluster's default) or a StorageClass name");
 
@@ -142,12 +183,14 @@ export const postgresOverride = strict({
 
 const jvmHeap = z
     .string()
-    .regex(/^[1-9][0-9]*[mg]$/, 'must be a JVM heap size such as "512m" or "1g"');
+    .superRefine(must((h: string) => parseJvmSize(h) !== undefined, (h) => `${JSON.stringify(h)} must be a JVM heap size such as "512m", "512M" or "1g"`));
 
 const ratio = (what: string) =>
     z.number({ error: `must be a number between 0 and 1 (${what})` }).min(0, `must be between 0 and 1 (${what})`).max(1, `must be between 0 and 1 (${what})`);
 
-const duration = z.string().regex(/^[0-9]+(ms|s|m|h|d|w|y)$/, 'must be a Prometheus duration such as "15d" or "12h"');
+const duration = z
+    .string()
+    .superRefine(must((d: string) => parsePrometheusDuration(d) !== undefined, (d) => `${JSON.stringify(d)} must be a Prometheus duration such as "15d", "12h" or "1h30m"`));
 
 const tool = { image: imageRef.optional(), resources: resourcesOverride.optional() };
 const storage = { storageSize: memory.optional(), storageClass: storageClass.optional() };
@@ -180,8 +223,18 @@ export const observabilityOverride = strict({
 
 const port = z.number({ error: "must be a TCP port number" }).int("must be a TCP port number").min(1, "must be a TCP port from 1 to 65535").max(65535, "must be a TCP port from 1 to 65535");
 
+/** DOCKER_HOST forms the Docker client takes; empty means the local daemon. */
+const dockerHost = z
+    .string()
+    .superRefine(
+        must(
+            (h: string) => h === "" || /^(unix|npipe):\/\/\/?\S+$|^(tcp|ssh):\/\/\S+$/.test(h),
+            (h) => `${JSON.stringify(h)} must be a DOCKER_HOST with its scheme: unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host, or empty for the local daemon`,
+        ),
+    );
+
 export const dockerOverride = strict({
-    host: z.string().optional(),
+    host: dockerHost.optional(),
     hostPorts: z.record(dnsLabel, port).optional(),
     keepVolumes: z.boolean().optional(),
 });
@@ -215,7 +268,7 @@ const bool = z.preprocess(
 const integer = (what: string) => z.preprocess((raw) => (typeof raw === "string" && /^-?\d+$/.test(raw) ? Number(raw) : raw), positiveInt(what));
 
 export const stackConfig = strict({
-    namespace: dnsLabel,
+    namespace,
     target: z.enum(["kubernetes", "docker"]),
     environment: z.enum(["development", "production"]),
     datasource: z.enum(["embedded", "postgres"]),

@@ -67,9 +67,9 @@ describe("config validation", () => {
             stack: "prod",
             config: { services: { "order-service": { resources: { requests: { memory: "2Gi" } } } } },
         });
-        assert.match(service, /ecommerce:services\.order-service\.resources\.requests\.memory: request 2Gi exceeds limit 1Gi/);
+        assert.match(service, /ecommerce:services\.order-service\.resources\.requests\.memory: request 2Gi exceeds the limit 1Gi \(ecommerce:services\.order-service\.resources\.limits\.memory or its default\)/);
         const stackLevel = await rejection({ stack: "prod", config: { resources: { limits: { cpu: "250m" } } } });
-        assert.match(stackLevel, /ecommerce:resources\.limits\.cpu: request 500m exceeds limit 250m/);
+        assert.match(stackLevel, /ecommerce:resources\.limits\.cpu: limit 250m is below the request 500m \(ecommerce:resources\.requests\.cpu or its default\)/);
     });
 
     it("rejects the image tag latest, globally and per service", async () => {

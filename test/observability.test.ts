@@ -253,9 +253,9 @@ describe("observability config", () => {
 
     for (const [config, message] of [
         [{ tracing: { sampleProbability: 1.5 } }, /ecommerce:observability\.tracing\.sampleProbability: must be between 0 and 1/],
-        [{ metrics: { retention: "two weeks" } }, /ecommerce:observability\.metrics\.retention: must be a Prometheus duration such as "15d"/],
+        [{ metrics: { retention: "two weeks" } }, /ecommerce:observability\.metrics\.retention: "two weeks" must be a Prometheus duration such as "15d", "12h" or "1h30m"/],
         [{ logging: { elasticsearch: { heapSize: "2g" } } }, /ecommerce:observability\.logging\.elasticsearch\.heapSize: heap 2g leaves too little of the 2Gi memory limit/],
-        [{ logging: { logstash: { heapSize: "1GB" } } }, /ecommerce:observability\.logging\.logstash\.heapSize: must be a JVM heap size such as "512m"/],
+        [{ logging: { logstash: { heapSize: "1GB" } } }, /ecommerce:observability\.logging\.logstash\.heapSize: "1GB" must be a JVM heap size such as "512m"/],
         [{ metrics: { grafana: { image: "grafana/grafana:latest" } } }, /ecommerce:observability\.metrics\.grafana\.image: .*latest/],
         [{ metrics: { prometheus: { storageSize: "lots" } } }, /ecommerce:observability\.metrics\.prometheus\.storageSize: "lots" is not a positive Kubernetes memory quantity/],
         [{ logs: {} }, /ecommerce:observability\.logs: unknown key; allowed keys here: tracing, metrics, logging/],

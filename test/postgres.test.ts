@@ -194,7 +194,8 @@ describe("datasource postgres", () => {
 describe("postgres config", () => {
     it("restores the named backup with a one-off Job that runs restore.sh", async () => {
         const file = "full_backup_20250101T020000Z.sql.gz";
-        const declared = await declare({ stack: "prod", config: { postgres: { restoreFrom: file } } });
+        // Production refuses a restore while the services write: they are stopped first (manual 9.2).
+        const declared = await declare({ stack: "prod", config: { scaleToZero: true, postgres: { restoreFrom: file } } });
         const job = find(declared.objects, "Job", "postgres-restore");
         const c = mainContainer(declared, "Job", "postgres-restore");
         assert.equal(envOf(c).RESTORE_FILE, file);
@@ -219,12 +220,12 @@ describe("postgres config", () => {
     });
 
     for (const [config, message] of [
-        [{ backup: { schedule: "every night" } }, /ecommerce:postgres\.backup\.schedule: must be a cron schedule of five fields/],
+        [{ backup: { schedule: "every night" } }, /ecommerce:postgres\.backup\.schedule: "every night" has 2 fields; Kubernetes takes five: minute hour day-of-month month day-of-week; a schedule is five fields/],
         [{ backup: { retention: 0 } }, /ecommerce:postgres\.backup\.retention: must be at least 1/],
         [{ restoreFrom: "../etc/passwd" }, /ecommerce:postgres\.restoreFrom: must be the file name of a backup in the backup volume/],
         [{ storageSize: "10GB" }, /ecommerce:postgres\.storageSize: "10GB" is not a positive Kubernetes memory quantity/],
         [{ image: "postgres:latest" }, /ecommerce:postgres\.image: .*latest/],
-        [{ resources: { requests: { memory: "4Gi" } } }, /ecommerce:postgres\.resources\.requests\.memory: request 4Gi exceeds limit 1Gi/],
+        [{ resources: { requests: { memory: "4Gi" } } }, /ecommerce:postgres\.resources\.requests\.memory: request 4Gi exceeds the limit 1Gi/],
         [{ backups: {} }, /ecommerce:postgres\.backups: unknown key; allowed keys here: image, storageSize, storageClass, resources, backup, restoreFrom/],
     ] as const) {
         it(`rejects ${JSON.stringify(config)}`, async () => {

@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
 import { capacity, podRequests } from "../offline/capacity";
 import type { KubeObject } from "../offline/manifests";
-import { parseImageRef, registryOf, unpinnedReason } from "../lib/image";
+import { cronProblem } from "../lib/cron";
+import { maxHeapOf, parseJvmSize, parsePrometheusDuration } from "../lib/durations";
+import { canonicalRepository, parseImageRef, registryOf, unpinnedReason } from "../lib/image";
 import { formatCpu, formatMemory, parseCpu, parseMemory } from "../lib/quantity";
 
 describe("quantities", () => {
@@ -50,6 +52,58 @@ describe("image references", () => {
         assert.match(unpinnedReason(parseImageRef("busybox:latest")!)!, /latest/);
         assert.equal(unpinnedReason(parseImageRef("busybox:1.36.1")!), undefined);
         assert.equal(unpinnedReason(parseImageRef(`busybox@sha256:${"a".repeat(64)}`)!), undefined);
+    });
+});
+
+describe("image names as the runtimes resolve them", () => {
+    it("gives every spelling of a Docker Hub repository one name", () => {
+        const canonical = (ref: string) => canonicalRepository(parseImageRef(ref)!);
+        for (const ref of ["selimhorri/app:1", "docker.io/selimhorri/app:1", "index.docker.io/selimhorri/app:1", "registry-1.docker.io/selimhorri/app:1"]) {
+            assert.equal(canonical(ref), "docker.io/selimhorri/app", ref);
+        }
+        assert.equal(canonical("busybox:1.36.1"), "docker.io/library/busybox");
+        assert.equal(canonical("localhost:5000/app:1"), "localhost:5000/app");
+        assert.equal(canonical("ghcr.io/org/app:1"), "ghcr.io/org/app");
+    });
+
+    it("takes the digest algorithms the spec allows and refuses malformed names", () => {
+        assert.ok(parseImageRef(`app@sha512:${"a".repeat(128)}`));
+        assert.equal(parseImageRef("app@sha256:short"), undefined);
+        assert.equal(parseImageRef("Upper/app:1")?.repository, "Upper/app");
+        assert.equal(parseImageRef("upper/App:1"), undefined);
+        assert.equal(parseImageRef(`${"a".repeat(256)}:1`), undefined);
+    });
+});
+
+describe("cron as Kubernetes parses it", () => {
+    it("accepts names, ranges, steps, ? and descriptors", () => {
+        for (const ok of ["0 2 * * MON", "0 2 1-15/2 jan-jun ?", "@weekly", "@every 1h30m"]) assert.equal(cronProblem(ok), undefined, ok);
+    });
+
+    it("refuses out-of-range values, reversed ranges, zero steps and six fields", () => {
+        assert.match(cronProblem("0 0 0 * *")!, /day of month field: 0 is outside 1-31/);
+        assert.match(cronProblem("0 0 * 13 *")!, /month field: 13 is outside 1-12/);
+        assert.match(cronProblem("0 5-2 * * *")!, /range 5-2 starts after it ends/);
+        assert.match(cronProblem("*/0 * * * *")!, /step "0"/);
+        assert.match(cronProblem("0 0 * * * *")!, /has 6 fields/);
+        assert.match(cronProblem("0 0 * * FUN")!, /"FUN" is not a number or a name/);
+    });
+});
+
+describe("durations and JVM sizes", () => {
+    it("reads Prometheus durations, compound ones included, largest unit first", () => {
+        assert.equal(parsePrometheusDuration("1h30m"), 90 * 60_000);
+        assert.equal(parsePrometheusDuration("15d"), 15 * 86_400_000);
+        assert.equal(parsePrometheusDuration("30m1h"), undefined);
+        assert.equal(parsePrometheusDuration("15 d"), undefined);
+    });
+
+    it("reads JVM sizes in either case, and the -Xmx the JVM applies (the last)", () => {
+        assert.equal(parseJvmSize("512M"), 512 * 2 ** 20);
+        assert.equal(parseJvmSize("1g"), 2 ** 30);
+        assert.equal(parseJvmSize("1GB"), undefined);
+        assert.equal(maxHeapOf("-Xmx256m -XX:+UseG1GC -Xmx1g"), 2 ** 30);
+        assert.equal(maxHeapOf("-XX:MaxRAMPercentage=75"), undefined);
     });
 });
 
