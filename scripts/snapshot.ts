@@ -14,7 +14,7 @@ import { stackNames } from "../offline/stack-config";
 
 const VARIANTS: readonly RunOptions[] = [
     ...stackNames().map((stack) => ({ stack })),
-    { stack: "prod", config: { skipAwait: true, smokeTest: true, postgres: { restoreFrom: "full_backup_20260101T020000Z.sql.gz" } } },
+    { stack: "prod", config: { skipAwait: true, smokeTest: true, scaleToZero: true, postgres: { restoreFrom: "full_backup_20260101T020000Z.sql.gz" } } },
     { stack: "prod", config: { datasource: "postgres", imageRegistry: "registry.example.com/shop", imageTag: "1.0.0-pg" } },
     { stack: "local", config: { datasource: "postgres" } },
 ];

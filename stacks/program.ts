@@ -50,7 +50,8 @@ export function projectConfig(project: string): Record<string, string> {
 export function currentSettings(): Settings {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
-    return loadSettings(projectConfig(project), project, stack);
+    const foreign = Object.keys(pulumi.runtime.allConfig()).filter((key) => !key.startsWith(`${project}:`));
+    return loadSettings(projectConfig(project), project, stack, foreign);
 }
 
 /** Stack outputs of the local Docker target. */

@@ -3,8 +3,11 @@
  * applied here (from the catalog's manual numbers and Pulumi.yaml's declared defaults),
  * so components receive decisions, not optional fields.
  */
-import { MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
+import { isPublicImage, MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
+import { LOGGING_SUFFIX } from "../components/observability/logging";
 import { ConfigError, configKey, describeIssue } from "./config-error";
+import { foreignKeyProblems } from "./foreign-keys";
+import { doubtfulSettings } from "./sense";
 import { POSTGRES_DEFAULTS } from "./defaults";
 import { resolveDocker, resolveImageBuild } from "./docker-settings";
 import { resolveObservability } from "./observability-settings";
@@ -18,8 +21,16 @@ import type { Autoscaling, PostgresSettings, Replicas, ServiceSettings, Settings
  * engine passes them: strings, JSON for structured values) and resolves every default.
  * Throws ConfigError listing every problem; nothing is declared before this returns.
  */
-export function loadSettings(raw: Readonly<Record<string, string>>, project: string, stack: string): Settings {
+export function loadSettings(
+    raw: Readonly<Record<string, string>>,
+    project: string,
+    stack: string,
+    /** Every config key outside the project's namespace, in full (`kubernetes:context`). */
+    foreignKeys: readonly string[] = [],
+): Settings {
     const problems: string[] = [];
+    const foreign = foreignKeyProblems(foreignKeys, project);
+    problems.push(...foreign.refused);
     for (const key of Object.keys(stackConfig.shape)) {
         if (raw[key] === undefined) {
             problems.push(`${configKey(project, [key])}: is required; Pulumi.yaml declares it, set it in Pulumi.${stack}.yaml`);
@@ -34,15 +45,23 @@ export function loadSettings(raw: Readonly<Record<string, string>>, project: str
     if (problems.length > 0 || !parsed.success) {
         throw new ConfigError(problems, stack);
     }
-    const settings = resolve(parsed.data, project, stack, problems);
+    const settings = resolve(parsed.data, raw, foreign.doubtful, project, stack, problems);
     if (problems.length > 0) {
         throw new ConfigError(problems, stack);
     }
     return settings;
 }
 
-function resolve(config: StackConfig, project: string, stack: string, problems: string[]): Settings {
+function resolve(
+    config: StackConfig,
+    raw: Readonly<Record<string, string>>,
+    doubtfulKeys: readonly string[],
+    project: string,
+    stack: string,
+    problems: string[],
+): Settings {
     const key = (...path: string[]) => configKey(project, path);
+    checkNamespaceRoom(config, key, problems);
     const stackResources = mergeResources(MANUAL_RESOURCES, config.resources);
     checkResources(stackResources, config.resources, ["resources"], key, problems);
     const stackAutoscaling = { ...MANUAL_AUTOSCALING, ...config.autoscaling };
@@ -73,7 +92,10 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
     const postgres = resolvePostgres(config, key, problems);
     const observability = resolveObservability(config.observability, key, problems);
     const warnings: string[] = [];
-    checkDatasource(config, services, key, config.environment === "production" ? problems : warnings);
+    // What development only warns about, production refuses.
+    const doubtful = config.environment === "production" ? problems : warnings;
+    checkDatasource(config, services, key, doubtful);
+    doubtful.push(...doubtfulKeys, ...doubtfulSettings(config, raw, services, key));
 
     return {
         project,
@@ -107,6 +129,17 @@ function resolve(config: StackConfig, project: string, stack: string, problems: 
             : undefined,
         services,
     };
+}
+
+/** The log shipper's namespace is `<namespace>-logging`, itself a DNS label of at most 63 characters. */
+function checkNamespaceRoom(config: StackConfig, key: (...path: string[]) => string, problems: string[]): void {
+    const room = 63 - LOGGING_SUFFIX.length;
+    if (config.target === "kubernetes" && config.observability.logging?.enabled !== false && config.namespace.length > room) {
+        problems.push(
+            `${key("namespace")}: "${config.namespace}" leaves no room for the log shipper's namespace "${config.namespace}${LOGGING_SUFFIX}" (a DNS label, at most 63 characters); ` +
+                `use at most ${room} characters, or turn ${key("observability")}.logging.enabled off`,
+        );
+    }
 }
 
 function resolvePostgres(config: StackConfig, key: (...path: string[]) => string, problems: string[]): PostgresSettings {
@@ -147,7 +180,7 @@ function checkDatasource(
     if (config.datasource !== "postgres") {
         return;
     }
-    const stuck = Object.values(services).filter((s) => s.spec.database && s.image.startsWith(PUBLIC_IMAGE_PREFIX));
+    const stuck = Object.values(services).filter((s) => s.spec.database && isPublicImage(s.image));
     if (stuck.length > 0) {
         report.push(
             `${key("datasource")}: "postgres" needs images built with the PostgreSQL driver and migrations, but ${stuck

@@ -24,7 +24,7 @@ const annotations = (o: KubeObject) => (o.metadata.annotations ?? {}) as Record<
 
 describe("what pulumi up waits for", () => {
     // Everything that can declare a Job or an extra awaited object is switched on.
-    const everything = { skipAwait: true, smokeTest: true, postgres: { restoreFrom: "backup-20260101-000000.sql.gz" } };
+    const everything = { skipAwait: true, smokeTest: true, scaleToZero: true, postgres: { restoreFrom: "backup-20260101-000000.sql.gz" } };
 
     for (const stack of ["dev", "prod"]) {
         it(`with skipAwait, nothing in ${stack} waits for pods or controllers`, async () => {

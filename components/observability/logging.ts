@@ -18,8 +18,11 @@ export interface LoggingArgs {
 }
 
 /** Where the log shipper runs: it reads the nodes' log files, which no restricted pod may. */
+/** The log shipper runs beside the stack's namespace, in `<namespace>-logging`. */
+export const LOGGING_SUFFIX = "-logging";
+
 export function shipperNamespace(namespace: string): string {
-    return `${namespace}-logging`;
+    return `${namespace}${LOGGING_SUFFIX}`;
 }
 
 const SHIPPER = "log-shipper";

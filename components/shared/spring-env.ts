@@ -13,6 +13,13 @@ export interface SpringPlatform {
     readonly sampleProbability?: number;
 }
 
+/**
+ * What a stack may set per service (`services.<name>.env`) on top of the wiring: the
+ * profile, the JVM's options and the trace sampling. Every other variable springEnvironment
+ * sets connects the service to the others; overriding it breaks that.
+ */
+export const TUNABLE_VARIABLES: readonly string[] = ["SPRING_PROFILES_ACTIVE", "JAVA_TOOL_OPTIONS", "SPRING_SLEUTH_SAMPLER_PROBABILITY"];
+
 export function springEnvironment(spec: ServiceSpec, platform: SpringPlatform): Record<string, string> {
     const eureka = `${serviceUrl(serviceSpec("service-discovery"))}/eureka`;
     const env: Record<string, string> = {

@@ -1,0 +1,233 @@
+/**
+ * Mistakes a new user makes in stack files that pass a naive check but that the CLI, the
+ * API server or the runtime would refuse later, or that do nothing (issue: "Config mistakes
+ * caught before anything is declared"). Each is refused naming its key and what is allowed,
+ * or, where a user might mean it, warned about in development and refused in production.
+ * Valid values that look unusual must pass.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ProgramFailure, runProgram } from "../offline/run";
+import { encodeJs, PROJECT_DIR, stackConfig } from "../offline/stack-config";
+import { ConfigError } from "../stacks/config-error";
+import { KUBERNETES_ONLY_DEFAULTS } from "../stacks/sense";
+import { loadSettings } from "../stacks/settings";
+
+type Config = Record<string, unknown>;
+
+/** The stack's config with overrides by bare key (or full key, for other namespaces), as the CLI would pass it. */
+function judge(stack: string, config: Config): { warnings: readonly string[] } | { error: string } {
+    const all: Record<string, string> = { ...stackConfig(stack) };
+    for (const [key, value] of Object.entries(config)) {
+        all[key.includes(":") ? key : `ecommerce:${key}`] = typeof value === "string" ? value : encodeJs(value);
+    }
+    const project = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith("ecommerce:")).map(([k, v]) => [k.slice("ecommerce:".length), v]));
+    const foreign = Object.keys(all).filter((k) => !k.startsWith("ecommerce:"));
+    try {
+        return { warnings: loadSettings(project, "ecommerce", stack, foreign).warnings };
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, String(error));
+        return { error: error.message };
+    }
+}
+
+function refused(stack: string, config: Config, message: RegExp): void {
+    const result = judge(stack, config);
+    assert.ok("error" in result, `accepted: ${JSON.stringify(config)}; warnings: ${"warnings" in result ? result.warnings.join(" | ") : ""}`);
+    assert.match(result.error, message);
+}
+
+function warned(stack: string, config: Config, message: RegExp): void {
+    const result = judge(stack, config);
+    assert.ok("warnings" in result, `refused in ${stack}: ${"error" in result ? result.error : ""}`);
+    assert.ok(result.warnings.some((w) => message.test(w)), `no warning like ${message} among: ${result.warnings.join(" | ")}`);
+}
+
+/** Warned about in development (dev and local), refused in production. */
+function doubtful(config: Config, message: RegExp, devStack = "dev"): void {
+    warned(devStack, config, message);
+    refused("prod", config, message);
+}
+
+function accepted(stack: string, config: Config): void {
+    const result = judge(stack, config);
+    assert.ok("warnings" in result, `refused: ${"error" in result ? result.error : ""}`);
+    assert.deepEqual(result.warnings, [], `warnings for ${JSON.stringify(config)}`);
+}
+
+describe("config mistakes", () => {
+    it("the stack files as shipped draw no warning at all", () => {
+        for (const stack of ["dev", "prod", "local"]) accepted(stack, {});
+    });
+
+    describe("config nothing reads", () => {
+        it("refuses a key under a misspelt project name, and suggests the right one", () => {
+            for (const stack of ["dev", "prod"]) {
+                refused(stack, { "ecomerce:imageTag": "0.2.0" }, /ecomerce:imageTag: "ecomerce" is not this project's namespace, so nothing reads it; did you mean ecommerce:imageTag\?/);
+            }
+        });
+
+        it("says kubernetes:context does not pick the cluster, and what does", () => {
+            doubtful({ "kubernetes:context": "prod-cluster" }, /kubernetes:context: this program's kubernetes provider is configured explicitly and reads no kubernetes:\* config; use ecommerce:kubeContext/);
+        });
+
+        it("leaves the engine's own pulumi: keys alone", () => {
+            accepted("dev", { "pulumi:tags": '{"team":"shop"}' });
+        });
+
+        it("does so before anything is declared, in the real program", async () => {
+            await assert.rejects(runProgram({ stack: "prod", config: { "ecomerce:imageTag": "0.2.0" } }), (e: unknown) => {
+                assert.ok(e instanceof ProgramFailure && e.cause instanceof ConfigError);
+                assert.equal(e.declared.length, 0);
+                return /did you mean ecommerce:imageTag/.test(e.message);
+            });
+        });
+    });
+
+    describe("the public images, however Docker Hub is spelled", () => {
+        for (const registry of ["docker.io/selimhorri", "selimhorri", "index.docker.io/selimhorri", "registry-1.docker.io/selimhorri"]) {
+            it(`refuses datasource postgres in production with ${registry}/...`, () => {
+                refused("prod", { datasource: "postgres", imageRegistry: registry }, /ecommerce:datasource: "postgres" needs images built with the PostgreSQL driver/);
+            });
+        }
+
+        it("accepts rebuilt images from another registry", () => {
+            accepted("prod", { datasource: "postgres", imageRegistry: "registry.example.com/selimhorri", imageTag: "1.0.0-pg" });
+        });
+    });
+
+    describe("values the API server or the runtime would refuse", () => {
+        it("a quantity with a trailing space, quoted so the space shows", () => {
+            refused("prod", { resources: { limits: { memory: "1Gi " } } }, /ecommerce:resources\.limits\.memory: "1Gi " is not a positive Kubernetes memory quantity/);
+        });
+
+        it("a replica count beyond a 32-bit integer", () => {
+            refused("prod", { services: { "order-service": { autoscaling: { maxReplicas: 2 ** 31 } } } }, /maxReplicas: must be at most 2147483647/);
+            refused("dev", { services: { "cloud-config": { replicas: 2 ** 31 } } }, /replicas: must be at most 2147483647/);
+        });
+
+        it("a namespace that leaves no room for <namespace>-logging, unless logging is off", () => {
+            const long = "a".repeat(56);
+            refused("dev", { namespace: long }, /ecommerce:namespace: "a{56}" leaves no room for the log shipper's namespace "a{56}-logging".*at most 55 characters/);
+            accepted("dev", { namespace: "a".repeat(55) });
+            const dev = judge("dev", { namespace: long, observability: { logging: { enabled: false } } });
+            assert.ok("warnings" in dev);
+        });
+
+        it("a reserved namespace", () => {
+            for (const ns of ["kube-system", "default", "kube-public"]) {
+                refused("dev", { namespace: ns }, new RegExp(`ecommerce:namespace: "${ns}" is reserved for the cluster itself`));
+            }
+        });
+
+        it("an Ingress host that is an IP address or has a label over 63 characters", () => {
+            refused("prod", { ingressHost: "203.0.113.10" }, /ecommerce:ingressHost: "203\.0\.113\.10" is an IP address/);
+            refused("prod", { ingressHost: `${"x".repeat(64)}.example.com` }, /ecommerce:ingressHost: .* has a label longer than 63 characters/);
+        });
+
+        it("a cron field out of range", () => {
+            refused("prod", { postgres: { backup: { schedule: "0 24 * * *" } } }, /ecommerce:postgres\.backup\.schedule: "0 24 \* \* \*" hour field: 24 is outside 0-23/);
+            refused("prod", { postgres: { backup: { schedule: "61 2 * * *" } } }, /minute field: 61 is outside 0-59/);
+            refused("prod", { postgres: { backup: { schedule: "0 2 * * 7" } } }, /day of week field: 7 is outside 0-6/);
+            refused("prod", { postgres: { backup: { schedule: "TZ=UTC 0 2 * * *" } } }, /names a time zone/);
+        });
+
+        it("a Docker host without a scheme", () => {
+            refused("local", { docker: { host: "localhost:2375" } }, /ecommerce:docker\.host: "localhost:2375" must be a DOCKER_HOST with its scheme: unix:\/\/\/var\/run\/docker\.sock, tcp:\/\/host:2376/);
+            accepted("local", { docker: { host: "tcp://10.1.2.3:2376" } });
+            accepted("local", { docker: { host: "unix:///var/run/docker.sock" } });
+        });
+    });
+
+    describe("magnitudes nobody means", () => {
+        it("memory or storage without a unit", () => {
+            doubtful({ resources: { requests: { memory: "500" } } }, /ecommerce:resources\.requests\.memory: "500" is 500 bytes; give it a unit, e\.g\. "500Mi"/);
+            doubtful({ postgres: { storageSize: "10" } }, /ecommerce:postgres\.storageSize: "10" is 10 bytes/);
+        });
+
+        it("CPU in mega-cores or a bare thousand", () => {
+            doubtful({ resources: { limits: { cpu: "1000M" } } }, /ecommerce:resources\.limits\.cpu: "1000M" is 1000000000 cores \(M is mega\); for millicores write "1000m"/);
+            doubtful({ resources: { limits: { cpu: "1000" } } }, /ecommerce:resources\.limits\.cpu: "1000" is 1000 cores/);
+        });
+
+        it("maxReplicas in the millions", () => {
+            doubtful({ services: { "order-service": { autoscaling: { maxReplicas: 5_000_000 } } } }, /maxReplicas: 5000000 pods of one service/);
+        });
+
+        it("a metrics retention of zero", () => {
+            doubtful({ observability: { metrics: { retention: "0d" } } }, /ecommerce:observability\.metrics\.retention: "0d" keeps no metrics/);
+        });
+
+        it("-Xmx at or above the container's memory limit", () => {
+            doubtful({ javaToolOptions: "-XX:MaxRAMPercentage=75 -Xmx2g" }, /ecommerce:javaToolOptions: -Xmx \(2147483648 bytes\) is not below cloud-config's memory limit/);
+            doubtful({ services: { "order-service": { env: { JAVA_TOOL_OPTIONS: "-Xmx1g" } } } }, /ecommerce:services\.order-service\.env\.JAVA_TOOL_OPTIONS: -Xmx/);
+            accepted("prod", { javaToolOptions: "-Xmx512m" });
+        });
+    });
+
+    describe("settings that contradict or do nothing", () => {
+        it("a TLS secret without a host", () => {
+            doubtful({ ingressHost: "", ingressTlsSecretName: "shop-tls" }, /ecommerce:ingressTlsSecretName: a TLS certificate needs ecommerce:ingressHost/);
+        });
+
+        it("knows the Kubernetes-only keys' defaults as Pulumi.yaml declares them", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "defaults-"));
+            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            fs.writeFileSync(path.join(dir, "Pulumi.bare.yaml"), "config:\n  ecommerce:namespace: bare\n");
+            const declared = stackConfig("bare", dir);
+            for (const [key, value] of Object.entries(KUBERNETES_ONLY_DEFAULTS)) {
+                assert.equal(value, declared[`ecommerce:${key}`], key);
+            }
+        });
+
+        it("docker keys on a Kubernetes stack, and Kubernetes-only keys on the docker stack", () => {
+            doubtful({ docker: { keepVolumes: false } }, /ecommerce:docker: only the docker target reads it; this stack's target is kubernetes/);
+            warned("local", { ingressHost: "shop.local", networkIsolation: false }, /ecommerce:ingressHost: only the kubernetes target reads it/);
+            warned("local", { networkIsolation: false }, /ecommerce:networkIsolation: only the kubernetes target reads it/);
+            refused("local", { environment: "production", ingressHost: "shop.local" }, /ecommerce:ingressHost: only the kubernetes target reads it/);
+        });
+
+        it("restoreFrom while the services still write, and not once they are stopped", () => {
+            doubtful({ postgres: { restoreFrom: "full_backup_20250101T020000Z.sql.gz" } }, /ecommerce:postgres\.restoreFrom: restoring while the services run.*set ecommerce:scaleToZero: true first/);
+            accepted("prod", { scaleToZero: true, postgres: { restoreFrom: "full_backup_20250101T020000Z.sql.gz" } });
+        });
+
+        it("env overrides of the wiring, but not of the tunables", () => {
+            doubtful({ services: { "order-service": { env: { SERVER_PORT: "9000" } } } }, /ecommerce:services\.order-service\.env\.SERVER_PORT: the program sets SERVER_PORT to connect order-service/);
+            doubtful({ services: { "user-service": { env: { SPRING_CONFIG_IMPORT: "configserver:http://elsewhere:8888" } } } }, /env\.SPRING_CONFIG_IMPORT: the program sets/);
+            accepted("prod", { services: { "order-service": { env: { SPRING_SLEUTH_SAMPLER_PROBABILITY: "0.5", LOGGING_LEVEL_ROOT: "DEBUG" } } } });
+        });
+
+        it("a Spring profile without dev while the datasource is the embedded H2", () => {
+            doubtful({ springProfile: "prod" }, /ecommerce:springProfile: profile "prod" without "dev" makes user-service look for MySQL/);
+            accepted("prod", { springProfile: "dev,metrics" });
+        });
+    });
+
+    describe("valid values that must pass", () => {
+        it("cron with month and weekday names, ranges and steps", () => {
+            for (const schedule of ["0 2 * * MON", "0 2 * JAN-MAR sun", "*/15 1-5 ? * MON-FRI", "5/10 * * * *", "@daily", "@every 6h"]) {
+                accepted("prod", { postgres: { backup: { schedule } } });
+            }
+        });
+
+        it("a wildcard Ingress host", () => {
+            accepted("prod", { ingressHost: "*.example.com" });
+        });
+
+        it("JVM sizes with an upper-case unit", () => {
+            accepted("dev", { observability: { logging: { elasticsearch: { heapSize: "512M" } } } });
+        });
+
+        it("compound Prometheus durations", () => {
+            accepted("prod", { observability: { metrics: { retention: "1h30m" } } });
+            accepted("prod", { observability: { metrics: { retention: "2w3d" } } });
+        });
+
+        it("quantities in Kubernetes' exponent form", () => {
+            accepted("prod", { postgres: { storageSize: "20e9" } });
+        });
+    });
+});
