@@ -23,6 +23,9 @@ export const BACKUP_CLAIM = "postgres-backups";
  * into it on a schedule and prunes to the newest N, and, only while config names a file, a
  * Job that restores it.
  */
+/** How long one backup may run, all retries included, before Kubernetes fails its Job. */
+export const BACKUP_DEADLINE_SECONDS = 3600;
+
 export class PostgresBackup extends pulumi.ComponentResource {
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
     readonly cronJob: k8s.batch.v1.CronJob;
@@ -69,6 +72,9 @@ export class PostgresBackup extends pulumi.ComponentResource {
                         metadata: { labels: labels(cronName) },
                         spec: {
                             backoffLimit: 2,
+                            // With concurrencyPolicy Forbid, one hung pg_dumpall would block every later
+                            // backup in silence; past the deadline the Job fails (visible, alertable).
+                            activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
                             template: scriptPod({
                                 image: settings.image,
                                 script: "backup.sh",

@@ -31,7 +31,7 @@ function dumpHosts(cronJob: PolicyResource): string[] {
 export const postgresBackup: StackValidationPolicy = {
     name: "postgres-backup-cronjob",
     description:
-        "Every PostgreSQL StatefulSet has, in its namespace, a backup CronJob that targets it, with a schedule, history limits and concurrencyPolicy Forbid (manual 6.3).",
+        "Every PostgreSQL StatefulSet has, in its namespace, a backup CronJob that targets it, with a schedule, history limits, concurrencyPolicy Forbid and a deadline on its Jobs (manual 6.3).",
     severity: "critical",
     remediationSteps:
         "Keep the PostgresBackup component in the stack: its CronJob postgres-backup reaches the server through postgres-service (PGHOST) and runs pg_dumpall on postgres.backup.schedule.",
@@ -53,6 +53,8 @@ export const postgresBackup: StackValidationPolicy = {
                     !str(spec.schedule) && "no schedule",
                     spec.concurrencyPolicy !== "Forbid" && `concurrencyPolicy ${str(spec.concurrencyPolicy) ?? "Allow"} (must be Forbid)`,
                     (num(spec.successfulJobsHistoryLimit) === undefined || num(spec.failedJobsHistoryLimit) === undefined) && "no history limits",
+                    // Forbid plus no deadline: one hung dump blocks every later backup, silently.
+                    num(obj(obj(spec.jobTemplate)?.spec)?.activeDeadlineSeconds) === undefined && "no activeDeadlineSeconds on its Jobs",
                 ].filter(Boolean);
                 if (problems.length > 0) {
                     reportViolation(`${describe(cron.type, cron.props)} backs up ${describe(server.type, server.props)} with ${problems.join(", ")}.`, cron.urn);

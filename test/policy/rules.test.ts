@@ -265,14 +265,18 @@ describe("policy rule postgres-backup-cronjob", () => {
         name: "postgres-service",
         props: { metadata: { name: "postgres-service", namespace: "prod" }, spec: { selector: { "app.kubernetes.io/name": "postgres" } } },
     };
-    const cron = (spec: Record<string, unknown>, host = "postgres-service") =>
-        workload(T.cronJob, "postgres-backup", [goodContainer({ env: [{ name: "PGHOST", value: host }] })], {
+    const cron = (spec: Record<string, unknown>, host = "postgres-service", deadline: number | null = 3600) => {
+        const c = workload(T.cronJob, "postgres-backup", [goodContainer({ env: [{ name: "PGHOST", value: host }] })], {
             schedule: "0 2 * * *",
             concurrencyPolicy: "Forbid",
             successfulJobsHistoryLimit: 3,
             failedJobsHistoryLimit: 3,
             ...spec,
         });
+        const job = ((c.props.spec as { jobTemplate: { spec: Record<string, unknown> } }).jobTemplate.spec);
+        if (deadline !== null) job.activeDeadlineSeconds = deadline;
+        return c;
+    };
 
     it("passes a server with a well-formed backup CronJob that targets it", async () => {
         assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, cron({})]), []);
@@ -289,6 +293,12 @@ describe("policy rule postgres-backup-cronjob", () => {
             await runStackPolicy(postgresBackup, [server, service, cron({ schedule: undefined, concurrencyPolicy: "Allow", failedJobsHistoryLimit: undefined })]),
             ["CronJob prod/postgres-backup backs up StatefulSet prod/postgres with no schedule, concurrencyPolicy Allow (must be Forbid), no history limits."],
         );
+    });
+
+    it("reports a CronJob whose Jobs have no deadline: one hung dump would block every later backup", async () => {
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, cron({}, "postgres-service", null)]), [
+            "CronJob prod/postgres-backup backs up StatefulSet prod/postgres with no activeDeadlineSeconds on its Jobs.",
+        ]);
     });
 });
 
