@@ -9,16 +9,26 @@ export interface Tool {
     readonly name: string;
     readonly title: string;
     readonly port: number;
+    /** Its own health endpoint, when it has one on its port. */
+    readonly healthPath?: string;
+    /**
+     * Tools whose outage that endpoint reports as its own: fine for readiness, wrong for
+     * liveness, where it would restart a healthy process whenever the other one is down.
+     */
+    readonly healthReports?: readonly string[];
 }
 
-export const ZIPKIN: Tool = { name: "zipkin", title: "Zipkin", port: 9411 };
+export const ZIPKIN: Tool = { name: "zipkin", title: "Zipkin", port: 9411, healthPath: "/health", healthReports: ["elasticsearch"] };
 export const PROMETHEUS: Tool = { name: "prometheus", title: "Prometheus", port: 9090 };
 export const GRAFANA: Tool = { name: "grafana", title: "Grafana", port: 3000 };
-export const KIBANA: Tool = { name: "kibana", title: "Kibana", port: 5601 };
+export const KIBANA: Tool = { name: "kibana", title: "Kibana", port: 5601, healthPath: "/api/status", healthReports: ["elasticsearch"] };
 /** Not in the manual's list of URLs, but what Kibana, Logstash and Grafana read. */
 export const ELASTICSEARCH: Tool = { name: "elasticsearch", title: "Elasticsearch", port: 9200 };
 /** Where the log shipper delivers (the Beats protocol). */
 export const LOGSTASH: Tool = { name: "logstash", title: "Logstash", port: 5044 };
+
+/** Every tool, for rules that look one up by workload name. */
+export const TOOLS: readonly Tool[] = [ZIPKIN, PROMETHEUS, GRAFANA, KIBANA, ELASTICSEARCH, LOGSTASH];
 
 /** Manual 4.2, "Consultas Prometheus Útiles", verbatim. */
 export const MANUAL_QUERIES = [

@@ -100,7 +100,7 @@ export class Logging extends pulumi.ComponentResource {
                 tool: KIBANA,
                 settings: settings.kibana,
                 env: envVars(kibanaEnv(args.stack)),
-                readinessPath: "/api/status",
+                readinessPath: KIBANA.healthPath!,
                 startupSeconds: 300,
                 writableRoot: true,
             },

@@ -59,6 +59,12 @@ export class ToolWorkload extends pulumi.ComponentResource {
         const probePortName = args.probePort?.name ?? portName;
         const http = (path: string) => ({ httpGet: { path, port: probePortName } });
         const startupPeriods = Math.ceil((args.startupSeconds ?? 120) / 10);
+        // Where the health endpoint reports other tools (the catalog says which), liveness and
+        // start-up only ask whether the process answers: an Elasticsearch outage must make
+        // Zipkin and Kibana unready, not restart them, nor kill them while it starts.
+        const alive = tool.healthReports?.length
+            ? { tcpSocket: { port: probePortName } }
+            : http(args.livenessPath ?? args.readinessPath);
         const digest: Record<string, string> = args.configDigestOf
             ? { "ecommerce.io/config-digest": shortDigest(args.configDigestOf) }
             : {};
@@ -83,9 +89,9 @@ export class ToolWorkload extends pulumi.ComponentResource {
                     ],
                     env: args.env ?? [],
                     resources: settings.resources,
-                    startupProbe: { ...http(args.livenessPath ?? args.readinessPath), periodSeconds: 10, failureThreshold: startupPeriods },
+                    startupProbe: { ...alive, periodSeconds: 10, failureThreshold: startupPeriods },
                     readinessProbe: { ...http(args.readinessPath), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-                    livenessProbe: { ...http(args.livenessPath ?? args.readinessPath), periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+                    livenessProbe: { ...alive, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
                     securityContext: restrictedContainerSecurity(!args.writableRoot),
                     volumeMounts: [
                         { name: "tmp", mountPath: "/tmp" },

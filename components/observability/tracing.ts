@@ -29,7 +29,7 @@ export class Tracing extends pulumi.ComponentResource {
                 settings: args.zipkin,
                 uid: 1000,
                 env: envVars(zipkinEnv(args.elasticsearch)),
-                readinessPath: "/health",
+                readinessPath: ZIPKIN.healthPath!,
                 startupSeconds: 180,
                 skipAwait: args.skipAwait,
             },

@@ -1,6 +1,7 @@
 /** Every rule of the pack, in the order reviewers read them. */
 import type { Policies } from "@pulumi/policy";
 import { hpaForScalableServices } from "./autoscaling";
+import { livenessIndependent } from "./liveness";
 import { containerResources } from "./container-resources";
 import { pdbForReplicated } from "./disruption-budgets";
 import { imagePinned, imageRegistryAllowed } from "./images";
@@ -14,6 +15,7 @@ import { serviceTypeRestricted } from "./service-types";
 export const POLICIES: Policies = [
     containerResources,
     probesRequired,
+    livenessIndependent,
     imagePinned,
     imageRegistryAllowed,
     noPrivilegedPods,

@@ -4,6 +4,7 @@ import { hpaForScalableServices } from "../../policy/rules/autoscaling";
 import { containerResources } from "../../policy/rules/container-resources";
 import { pdbForReplicated } from "../../policy/rules/disruption-budgets";
 import { imagePinned, imageRegistryAllowed } from "../../policy/rules/images";
+import { livenessIndependent } from "../../policy/rules/liveness";
 import { networkPolicyCoverage } from "../../policy/rules/network-coverage";
 import { postgresBackup } from "../../policy/rules/postgres-backup";
 import { noPrivilegedPods } from "../../policy/rules/privileges";
@@ -133,6 +134,35 @@ describe("policy rule no-privileged-pods", () => {
     it("allows hostPath to the workloads named in config", async () => {
         const r = workload(T.deployment, "log-shipper", [goodContainer()], {}, { volumes: [{ name: "logs", hostPath: { path: "/var/log" } }] });
         assert.deepEqual(await runResourcePolicy(noPrivilegedPods, r, { allowHostPath: ["log-shipper"] }), []);
+    });
+});
+
+describe("policy rule liveness-independent", () => {
+    const probe = (path: string) => ({ httpGet: { path, port: "http" } });
+    const tool = (name: string, liveness: object, startup: object = liveness) =>
+        workload(T.deployment, name, [goodContainer({ name, readinessProbe: probe("/health"), livenessProbe: liveness, startupProbe: startup })]);
+
+    it("passes Spring's liveness group and a TCP liveness for tools whose health reports Elasticsearch", async () => {
+        const service = workload(T.deployment, "order-service", [
+            goodContainer({ name: "order-service", livenessProbe: probe("/order-service/actuator/health/liveness"), readinessProbe: probe("/order-service/actuator/health/readiness") }),
+        ]);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, service), []);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("zipkin", { tcpSocket: { port: "http" } })), []);
+        // Prometheus's own health reports nothing else: HTTP liveness is fine there.
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("prometheus", probe("/-/healthy"))), []);
+    });
+
+    it("reports liveness or startup on a health endpoint that reports other services", async () => {
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("zipkin", probe("/health"), { tcpSocket: { port: "http" } })), [
+            'Deployment prod/zipkin: container "zipkin" livenessProbe calls /health, which reports other services\' outages; use a tcpSocket probe (its health reports elasticsearch).',
+        ]);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("kibana", { tcpSocket: { port: "http" } }, probe("/api/status"))), [
+            'Deployment prod/kibana: container "kibana" startupProbe calls /api/status, which reports other services\' outages; use a tcpSocket probe (its health reports elasticsearch).',
+        ]);
+        const service = workload(T.deployment, "user-service", [goodContainer({ name: "user-service", livenessProbe: probe("/user-service/actuator/health") })]);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, service), [
+            'Deployment prod/user-service: container "user-service" livenessProbe calls /user-service/actuator/health, which reports other services\' outages; use Spring\'s liveness group, /user-service/actuator/health/liveness.',
+        ]);
     });
 });
 
