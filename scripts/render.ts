@@ -30,10 +30,18 @@ export async function render(stack: string, out: string, overrides: Record<strin
         const dir = o.kind === "Secret" ? path.join(out, "secrets") : out;
         fs.mkdirSync(dir, { recursive: true });
         const file = path.join(dir, fileName(o, i));
-        fs.writeFileSync(file, stringify(o, { sortMapEntries: false }));
+        fs.writeFileSync(file, toYaml(o));
         written.push(file);
     });
     return written;
+}
+
+/**
+ * YAML as a person edits it on the manual's `kubectl apply -f` path: multi-line values
+ * (scripts, configs) as literal blocks, lines never folded.
+ */
+export function toYaml(o: KubeObject): string {
+    return stringify(o, { sortMapEntries: false, blockQuote: "literal", lineWidth: 0 });
 }
 
 const RENDERED = /^\d{3}-[a-z]+-[a-z0-9.-]+\.yaml$/;

@@ -45,6 +45,20 @@ describe("render command", () => {
         assert.ok(fs.existsSync(path.join(out, "notes.txt")), "render must not delete files it did not write");
     });
 
+    it("writes the scripts in ConfigMaps line for line, as literal blocks, for hand edits on the recovery path", async () => {
+        const result = renderCli("--stack", "prod", "--out", out);
+        assert.equal(result.status, 0, result.stderr);
+        const file = fs.readdirSync(out).find((f) => f.endsWith("-configmap-postgres-scripts.yaml"))!;
+        const text = fs.readFileSync(path.join(out, file), "utf8");
+        const script = fs.readFileSync(path.join(ROOT, "scripts", "postgres", "backup.sh"), "utf8");
+        assert.match(text, /^ {2}backup\.sh: \|/m);
+        // Every line of the script appears whole, indented, in the file: nothing folded.
+        for (const line of script.split("\n").filter((l) => l.trim() !== "")) {
+            assert.ok(text.includes(`    ${line}\n`), `not verbatim: ${line}`);
+        }
+        assert.equal((parse(text) as { data: Record<string, string> }).data["backup.sh"], script);
+    });
+
     it("exits non-zero with the config error, writing nothing", () => {
         const result = renderCli("--stack", "prod", "--out", out, "--set", "imageTag=latest");
         assert.notEqual(result.status, 0);
