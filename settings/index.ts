@@ -37,6 +37,8 @@ export interface IngressSettings {
     readonly controllerNamespace: string;
     readonly host?: string;
     readonly tlsSecretName?: string;
+    /** TLS ends in front of the ingress controller: the Ingress carries none, yet the URL is https. */
+    readonly tlsTerminatedElsewhere: boolean;
 }
 
 export interface BackupSettings {

@@ -297,6 +297,7 @@ export const stackConfig = strict({
     ingressClassName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be an IngressClass name such as nginx"),
     ingressHost: hostname,
     ingressControllerNamespace: dnsLabel,
+    ingressTlsTerminatedElsewhere: bool,
     ingressTlsSecretName: z.string().refine((s) => s === "" || DNS_SUBDOMAIN.test(s), "must be empty or a Secret name"),
     autoscaling: fromJson(autoscalingOverride),
     resources: fromJson(resourcesOverride),

@@ -28,6 +28,7 @@ export const KUBERNETES_ONLY_DEFAULTS: Readonly<Record<string, string>> = {
     ingressHost: "",
     ingressControllerNamespace: "ingress-nginx",
     ingressTlsSecretName: "",
+    ingressTlsTerminatedElsewhere: "false",
     networkIsolation: "true",
     skipAwait: "false",
     smokeTest: "false",
@@ -93,6 +94,14 @@ export function doubtfulSettings(config: StackConfig, raw: Readonly<Record<strin
         }
     }
 
+    const local = config.ingressHost === "localhost" || config.ingressHost.endsWith(".localhost");
+    if (config.target === "kubernetes" && config.ingressEnabled && config.ingressTlsSecretName === "" && !config.ingressTlsTerminatedElsewhere && !local) {
+        // *.localhost resolves to this machine only (RFC 6761): plain HTTP never leaves it.
+        found.push(
+            `${key("ingressHost")}: the gateway's Ingress serves ${config.ingressHost ? JSON.stringify(config.ingressHost) : "every host"} over plain HTTP; ` +
+                `set ${key("ingressTlsSecretName")} to a TLS Secret (with ${key("ingressHost")}), or ${key("ingressTlsTerminatedElsewhere")}: true when a load balancer in front terminates TLS`,
+        );
+    }
     if (config.ingressTlsSecretName !== "" && config.ingressHost === "") {
         found.push(`${key("ingressTlsSecretName")}: a TLS certificate needs ${key("ingressHost")}; without a host the Secret is not used and the gateway serves plain HTTP`);
     }

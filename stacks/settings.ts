@@ -125,6 +125,7 @@ function resolve(
                   controllerNamespace: config.ingressControllerNamespace,
                   host: config.ingressHost || undefined,
                   tlsSecretName: config.ingressTlsSecretName || undefined,
+                  tlsTerminatedElsewhere: config.ingressTlsTerminatedElsewhere,
               }
             : undefined,
         services,

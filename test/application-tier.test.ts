@@ -203,7 +203,11 @@ for (const stack of ["dev", "prod"]) {
             assert.equal(spec.rules[0]!.host, stackFile(stack)["ecommerce:ingressHost"]);
             const backend = spec.rules[0]!.http.paths[0]!.backend.service;
             assert.deepEqual(backend, { name: "api-gateway", port: { number: MANUAL_SERVICES.find((s) => s.name === "api-gateway")!.port } });
-            assert.equal(declared.outputs.gatewayUrl, `http://${stackFile(stack)["ecommerce:ingressHost"]}`);
+            const host = stackFile(stack)["ecommerce:ingressHost"];
+            const certificate = stackFile(stack)["ecommerce:ingressTlsSecretName"];
+            assert.equal(declared.outputs.gatewayUrl, `${certificate ? "https" : "http"}://${host}`);
+            const tls = (ingresses[0]!.spec as { tls?: { hosts: string[]; secretName: string }[] }).tls;
+            assert.deepEqual(tls, certificate ? [{ hosts: [host], secretName: certificate }] : undefined);
         });
 
         it("exports each service's in-cluster URL", () => {

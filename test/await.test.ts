@@ -44,10 +44,10 @@ describe("what pulumi up waits for", () => {
         const ingress = find(objects, "Ingress", "api-gateway");
         assert.equal(annotations(ingress)["pulumi.com/skipAwait"], undefined);
         assert.equal(annotations(ingress)["pulumi.com/timeoutSeconds"], String(INGRESS_AWAIT_SECONDS));
-        const notice = ingressAwaitNotice({ className: "nginx", controllerNamespace: "ingress-nginx" }, false);
+        const notice = ingressAwaitNotice({ className: "nginx", controllerNamespace: "ingress-nginx", tlsTerminatedElsewhere: false }, false);
         assert.match(notice ?? "", /ingress controller of class "nginx"/);
         assert.match(notice ?? "", /skipAwait: true or ingressEnabled: false/);
-        assert.equal(ingressAwaitNotice({ className: "nginx", controllerNamespace: "ingress-nginx" }, true), undefined);
+        assert.equal(ingressAwaitNotice({ className: "nginx", controllerNamespace: "ingress-nginx", tlsTerminatedElsewhere: false }, true), undefined);
     });
 
     it("without skipAwait, Services still wait for their pods", async () => {

@@ -168,6 +168,14 @@ describe("config mistakes", () => {
     });
 
     describe("settings that contradict or do nothing", () => {
+        it("a gateway served over plain HTTP, unless TLS ends in front of it or the host is this machine", () => {
+            doubtful({ ingressHost: "shop.example.com", ingressTlsSecretName: "" }, /ecommerce:ingressHost: the gateway's Ingress serves "shop\.example\.com" over plain HTTP; set ecommerce:ingressTlsSecretName/);
+            refused("prod", { ingressHost: "", ingressTlsSecretName: "" }, /serves every host over plain HTTP/);
+            accepted("prod", { ingressTlsSecretName: "", ingressTlsTerminatedElsewhere: true });
+            accepted("prod", { ingressEnabled: false, ingressTlsSecretName: "" });
+            accepted("dev", { ingressHost: "shop.localhost" });
+        });
+
         it("a TLS secret without a host", () => {
             doubtful({ ingressHost: "", ingressTlsSecretName: "shop-tls" }, /ecommerce:ingressTlsSecretName: a TLS certificate needs ecommerce:ingressHost/);
         });

@@ -76,7 +76,7 @@ export class GatewayIngress extends pulumi.ComponentResource {
             void pulumi.log.info(notice, this.ingress);
         }
         if (ingress.host) {
-            this.url = pulumi.output(`${ingress.tlsSecretName ? "https" : "http"}://${ingress.host}`);
+            this.url = pulumi.output(`${ingress.tlsSecretName || ingress.tlsTerminatedElsewhere ? "https" : "http"}://${ingress.host}`);
         }
         this.registerOutputs({ url: this.url });
     }
