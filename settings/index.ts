@@ -95,6 +95,8 @@ export interface Settings {
     readonly javaToolOptions: string;
     readonly waitImage: string;
     readonly skipAwait: boolean;
+    /** Soft spreading of multi-replica workloads over nodes and zones. */
+    readonly spread: { readonly nodes: boolean; readonly zones: boolean };
     readonly rolloutTimeoutSeconds: number;
     readonly ingress?: IngressSettings;
     readonly services: Readonly<Record<ServiceName, ServiceSettings>>;

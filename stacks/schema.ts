@@ -298,6 +298,8 @@ export const stackConfig = strict({
     ingressHost: hostname,
     ingressControllerNamespace: dnsLabel,
     ingressTlsTerminatedElsewhere: bool,
+    spreadAcrossNodes: bool,
+    spreadAcrossZones: bool,
     ingressTlsSecretName: z.string().refine((s) => s === "" || DNS_SUBDOMAIN.test(s), "must be empty or a Secret name"),
     autoscaling: fromJson(autoscalingOverride),
     resources: fromJson(resourcesOverride),

@@ -29,6 +29,8 @@ export const KUBERNETES_ONLY_DEFAULTS: Readonly<Record<string, string>> = {
     ingressControllerNamespace: "ingress-nginx",
     ingressTlsSecretName: "",
     ingressTlsTerminatedElsewhere: "false",
+    spreadAcrossNodes: "true",
+    spreadAcrossZones: "false",
     networkIsolation: "true",
     skipAwait: "false",
     smokeTest: "false",

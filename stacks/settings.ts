@@ -118,6 +118,7 @@ function resolve(
         javaToolOptions: config.javaToolOptions,
         waitImage: config.waitImage,
         skipAwait: config.skipAwait,
+        spread: { nodes: config.spreadAcrossNodes, zones: config.spreadAcrossZones },
         rolloutTimeoutSeconds: config.rolloutTimeoutSeconds,
         ingress: config.ingressEnabled
             ? {

@@ -216,3 +216,29 @@ describe("ready-to-paste commands", () => {
         }
     });
 });
+
+describe("spreading replicas over failure domains", () => {
+    type Spread = { topologyKey: string; whenUnsatisfiable: string; labelSelector: { matchLabels: Record<string, string> } };
+    const constraints = (d: Declared, name: string) =>
+        ((podTemplate(find(d.objects, "Deployment", name))!.spec as { topologySpreadConstraints?: Spread[] }).topologySpreadConstraints ?? []);
+
+    it("spreads every autoscaled service over nodes, softly, and leaves the singletons alone", async () => {
+        const prod = await declare({ stack: "prod" });
+        for (const { name } of MANUAL_SERVICES) {
+            const found = constraints(prod, name);
+            if (["service-discovery", "cloud-config"].includes(name)) {
+                assert.deepEqual(found, [], name);
+                continue;
+            }
+            assert.deepEqual(found.map((c) => [c.topologyKey, c.whenUnsatisfiable]), [["kubernetes.io/hostname", "ScheduleAnyway"]], name);
+            assert.deepEqual(found[0]!.labelSelector.matchLabels, (find(prod.objects, "Deployment", name).spec as { selector: { matchLabels: object } }).selector.matchLabels);
+        }
+    });
+
+    it("adds zones when asked, and spreads nothing when switched off", async () => {
+        const zones = await declare({ stack: "prod", config: { spreadAcrossZones: true } });
+        assert.deepEqual(constraints(zones, "order-service").map((c) => c.topologyKey), ["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
+        const off = await declare({ stack: "dev", config: { spreadAcrossNodes: false } });
+        assert.deepEqual(constraints(off, "order-service"), []);
+    });
+});

@@ -4,7 +4,7 @@ import { serviceUrl } from "../../catalog";
 import { formatMemory, parseMemory } from "../../lib/quantity";
 import type { ServiceSettings } from "../../settings";
 import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
-import { awaitAnnotations, envVars, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, springProbes, waitFor, type Gate } from "../shared/pod";
+import { awaitAnnotations, envVars, type Gate, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, type Spread, spreadConstraints, springProbes, waitFor } from "../shared/pod";
 import { RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "../shared/secret-digest";
 import { springEnvironment, type SpringPlatform } from "../shared/spring-env";
 
@@ -22,6 +22,8 @@ export interface MicroserviceArgs extends SpringPlatform {
     readonly extraEnv?: readonly EnvVar[];
     /** What must be reachable besides the catalog's start-order dependencies. */
     readonly extraGates?: readonly Gate[];
+    /** Failure domains to spread the pods over, when more than one runs. */
+    readonly spread: Spread;
     /** Digest of the secret values the pods read: a change (rotation) rolls them. */
     readonly secretDigest?: pulumi.Input<string>;
     /** An image built by the stack (imageBuild), in place of the configured reference. */
@@ -74,6 +76,8 @@ export class Microservice extends pulumi.ComponentResource {
             ...(args.secretDigest ? { [SECRET_DIGEST_ANNOTATION]: args.secretDigest } : {}),
         };
 
+        const multiple = replicas.kind === "fixed" ? replicas.count > 1 : replicas.maxReplicas > 1;
+        const constraints = spreadConstraints(args.spread, selectorLabels(spec.name));
         this.deployment = new k8s.apps.v1.Deployment(
             spec.name,
             {
@@ -93,6 +97,7 @@ export class Microservice extends pulumi.ComponentResource {
                             serviceAccountName: spec.name,
                             automountServiceAccountToken: false,
                             securityContext: restrictedPodSecurity(),
+                            ...(multiple && constraints.length > 0 ? { topologySpreadConstraints: constraints } : {}),
                             initContainers: waitFor([...spec.startsAfter.map(serviceGate), ...(args.extraGates ?? [])], args.waitImage),
                             containers: [
                                 {

@@ -44,6 +44,7 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     sampleProbability: settings.observability.tracing?.sampleProbability,
                     waitImage: settings.waitImage,
                     skipAwait: settings.skipAwait,
+                    spread: settings.spread,
                     rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds,
                     extraEnv: datasource?.env,
                     extraGates: datasource?.gates,

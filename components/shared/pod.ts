@@ -45,6 +45,23 @@ export function restrictedContainerSecurity(readOnlyRootFilesystem = true): k8s.
     };
 }
 
+/** Which failure domains a workload's pods are spread over. */
+export interface Spread {
+    readonly nodes: boolean;
+    readonly zones: boolean;
+}
+
+/**
+ * Soft spreading (ScheduleAnyway): the scheduler prefers putting a workload's pods on
+ * different nodes (and zones) but still places them when it cannot, so a small cluster is
+ * never left with Pending pods. Without it two replicas may share a node, and the node's
+ * failure takes both: the PodDisruptionBudget covers only voluntary evictions.
+ */
+export function spreadConstraints(spread: Spread, selector: Record<string, string>): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+    const keys = [...(spread.nodes ? ["kubernetes.io/hostname"] : []), ...(spread.zones ? ["topology.kubernetes.io/zone"] : [])];
+    return keys.map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }));
+}
+
 /** Something a pod must be able to reach before its main container starts. */
 export interface Gate {
     readonly name: string;

@@ -11,6 +11,7 @@ import { noPrivilegedPods } from "./privileges";
 import { probesRequired } from "./probes";
 import { noDefaultSecrets } from "./secrets";
 import { serviceTypeRestricted } from "./service-types";
+import { spreadReplicated } from "./spreading";
 
 export const POLICIES: Policies = [
     containerResources,
@@ -23,6 +24,7 @@ export const POLICIES: Policies = [
     serviceTypeRestricted,
     hpaForScalableServices,
     pdbForReplicated,
+    spreadReplicated,
     postgresBackup,
     networkPolicyCoverage,
 ];

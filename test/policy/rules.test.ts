@@ -11,6 +11,7 @@ import { noPrivilegedPods } from "../../policy/rules/privileges";
 import { probesRequired } from "../../policy/rules/probes";
 import { noDefaultSecrets } from "../../policy/rules/secrets";
 import { serviceTypeRestricted } from "../../policy/rules/service-types";
+import { spreadReplicated } from "../../policy/rules/spreading";
 import { asDeployed, asFirstPreview, runPolicy, runResourcePolicy, runStackPolicy, type ResourceInput } from "./harness";
 
 const T = {
@@ -284,6 +285,33 @@ describe("policy rule pdb-for-replicated-deployments", () => {
     it("reports a replicated Deployment without one", async () => {
         assert.deepEqual(await runStackPolicy(pdbForReplicated, [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10)]), [
             "Deployment prod/order-service runs 2 pods and no PodDisruptionBudget covers them.",
+        ]);
+    });
+});
+
+describe("policy rule spread-replicated-workloads", () => {
+    const spread = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" }] };
+
+    it("passes replicas spread by a topology constraint or anti-affinity, and single pods without either", async () => {
+        const antiAffinity = {
+            affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: "kubernetes.io/hostname" } }] } },
+        };
+        const resources = [
+            workload(T.deployment, "order-service", [goodContainer()], {}, spread),
+            hpa("order-service", 2, 10),
+            workload(T.deployment, "user-service", [goodContainer()], { replicas: 3 }, antiAffinity),
+            workload(T.deployment, "zipkin", [goodContainer()], { replicas: 1 }),
+        ];
+        assert.deepEqual(await runStackPolicy(spreadReplicated, resources), []);
+    });
+
+    it("reports a workload whose HPA may grow it, or whose replicas, share nodes freely", async () => {
+        assert.deepEqual(await runStackPolicy(spreadReplicated, [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 1, 3)]), [
+            "Deployment prod/order-service may run 3 pods and does not spread them over nodes; one node's failure can take them all.",
+        ]);
+        const zoneOnly = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone" }] };
+        assert.deepEqual(await runStackPolicy(spreadReplicated, [workload(T.statefulSet, "elasticsearch", [goodContainer()], { replicas: 3 }, zoneOnly)]), [
+            "StatefulSet prod/elasticsearch may run 3 pods and does not spread them over nodes; one node's failure can take them all.",
         ]);
     });
 });
