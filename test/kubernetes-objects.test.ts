@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { objectId, type KubeObject } from "../offline/manifests";
 import { stackNames } from "../offline/stack-config";
-import { LONG_RUNNING, declare, ofKind, podTemplate, workload, type Declared } from "./support";
+import { LONG_RUNNING, declare, ofKind, podTemplate, workload, type ContainerView, type Declared } from "./support";
 
 interface Validatable {
     validate(): void;
@@ -233,4 +233,27 @@ describe("labels", () => {
         assert.equal((order.metadata.labels as Record<string, string>)["app.kubernetes.io/version"], undefined);
         assert.equal(podTemplate(order)!.spec.containers[0]!.image, digest);
     });
+});
+
+describe("local disk is bounded", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: every container requests and limits ephemeral storage, and every emptyDir has a size limit`, async () => {
+            const { objects } = await declare({ stack, config: { smokeTest: true, scaleToZero: true, postgres: { restoreFrom: "full_backup_20250101T020000Z.sql.gz" } } });
+            const unbounded: string[] = [];
+            let containers = 0;
+            for (const o of objects) {
+                const spec = podTemplate(o)?.spec as { containers?: ContainerView[]; initContainers?: ContainerView[]; volumes?: { name: string; emptyDir?: { sizeLimit?: string } }[] } | undefined;
+                if (!spec) continue;
+                for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+                    containers++;
+                    if (!c.resources?.requests?.["ephemeral-storage"] || !c.resources?.limits?.["ephemeral-storage"]) unbounded.push(`${objectId(o)} container ${c.name}`);
+                }
+                for (const v of spec.volumes ?? []) {
+                    if (v.emptyDir && !v.emptyDir.sizeLimit) unbounded.push(`${objectId(o)} emptyDir ${v.name}`);
+                }
+            }
+            assert.deepEqual(unbounded, []);
+            assert.ok(containers > 30, `only ${containers} containers looked at`);
+        });
+    }
 });

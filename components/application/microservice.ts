@@ -4,7 +4,7 @@ import { serviceUrl } from "../../catalog";
 import { formatMemory, parseMemory } from "../../lib/quantity";
 import type { ServiceSettings } from "../../settings";
 import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
-import { awaitAnnotations, envVars, type Gate, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, type Spread, spreadConstraints, springProbes, waitFor } from "../shared/pod";
+import { awaitAnnotations, envVars, type Gate, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, type Spread, spreadConstraints, springProbes, waitFor, withScratch } from "../shared/pod";
 import { RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "../shared/secret-digest";
 import { springEnvironment, type SpringPlatform } from "../shared/spring-env";
 
@@ -105,7 +105,7 @@ export class Microservice extends pulumi.ComponentResource {
                                     image: args.builtImage ?? args.service.image,
                                     ports: [{ name: PORT_NAME, containerPort: spec.port, protocol: "TCP" }],
                                     env,
-                                    resources: args.service.resources,
+                                    resources: withScratch(args.service.resources),
                                     ...springProbes(spec, PORT_NAME),
                                     securityContext: restrictedContainerSecurity(),
                                     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SERVICES, actuatorPath, serviceSpec, serviceUrl } from "../../catalog";
 import { SMOKE_TEST } from "../network/traffic";
 import { standardLabels } from "../shared/labels";
-import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/pod";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, withScratch } from "../shared/pod";
 import { shortDigest } from "../shared/secret-digest";
 
 export interface SmokeCheck {
@@ -83,7 +83,7 @@ export class SmokeTest extends pulumi.ComponentResource {
                                     name: SMOKE_TEST,
                                     image: args.image,
                                     command: ["sh", "-c", script],
-                                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+                                    resources: withScratch({ requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } }),
                                     securityContext: restrictedContainerSecurity(),
                                 },
                             ],

@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { ELASTICSEARCH, KIBANA, LOGSTASH } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../settings";
 import { PART_OF, selectorLabels, standardLabels } from "../shared/labels";
-import { awaitAnnotations, envVars } from "../shared/pod";
+import { awaitAnnotations, envVars, withScratch } from "../shared/pod";
 import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv } from "./tool-env";
 import { SHIPPER_HTTP_PORT, filebeatConfig, logstashPipeline } from "./log-pipeline";
 import { ToolWorkload } from "./tool-workload";
@@ -180,7 +180,7 @@ export class Logging extends pulumi.ComponentResource {
                                     ports: [{ name: "http", containerPort: SHIPPER_HTTP_PORT, protocol: "TCP" }],
                                     readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10, failureThreshold: 3 },
                                     livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 20, failureThreshold: 6 },
-                                    resources: args.settings.shipper.resources,
+                                    resources: withScratch(args.settings.shipper.resources),
                                     securityContext: {
                                         allowPrivilegeEscalation: false,
                                         privileged: false,

@@ -5,7 +5,7 @@ import { GRAFANA, PROMETHEUS } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../settings";
 import { standardLabels } from "../shared/labels";
 import { generatedPassword } from "../shared/passwords";
-import { restrictedContainerSecurity } from "../shared/pod";
+import { restrictedContainerSecurity, withScratch } from "../shared/pod";
 import { SECRET_DIGEST_ANNOTATION, secretDigest } from "../shared/secret-digest";
 import { DASHBOARDS_DIR, grafanaDashboards, grafanaProvisioning } from "./grafana-files";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "./prometheus-config";
@@ -131,7 +131,7 @@ export class Metrics extends pulumi.ComponentResource {
                             'if [ -f /var/lib/grafana/grafana.db ]; then grafana cli --homepath /usr/share/grafana admin reset-admin-password "$GF_SECURITY_ADMIN_PASSWORD"; fi',
                         ],
                         env: adminEnv,
-                        resources: settings.grafana.resources,
+                        resources: withScratch(settings.grafana.resources),
                         securityContext: restrictedContainerSecurity(),
                         volumeMounts: [
                             { name: "data", mountPath: "/var/lib/grafana" },

@@ -4,7 +4,7 @@ import type { Tool } from "../../catalog/observability";
 import type { ToolSettings } from "../../settings";
 import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
 import { shortDigest } from "../shared/secret-digest";
-import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/pod";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, SCRATCH, scratchVolume, withScratch } from "../shared/pod";
 
 import Input = k8s.types.input.core.v1;
 
@@ -88,7 +88,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
                         ...(args.probePort ? [{ name: args.probePort.name, containerPort: args.probePort.port, protocol: "TCP" }] : []),
                     ],
                     env: args.env ?? [],
-                    resources: settings.resources,
+                    resources: withScratch(settings.resources, args.writableRoot ? SCRATCH.writableRootLimit : SCRATCH.limit),
                     startupProbe: { ...alive, periodSeconds: 10, failureThreshold: startupPeriods },
                     readinessProbe: { ...http(args.readinessPath), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
                     livenessProbe: { ...alive, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
@@ -100,7 +100,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
                     ],
                 },
             ],
-            volumes: [{ name: "tmp", emptyDir: {} }, ...(args.volumes ?? [])],
+            volumes: [scratchVolume("tmp", "1Gi"), ...(args.volumes ?? [])],
         };
         const template = { metadata: { labels, annotations: { ...digest, ...args.podAnnotations } }, spec: podSpec };
         const annotations = awaitAnnotations(args.skipAwait);

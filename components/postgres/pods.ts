@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { POSTGRES } from "../../catalog";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "../shared/pod";
+import { restrictedContainerSecurity, restrictedPodSecurity, scratchVolume, withScratch } from "../shared/pod";
 
 /** The `postgres` user of the official Alpine image; its entrypoint supports running as it directly. */
 export const POSTGRES_UID = 70;
@@ -42,7 +42,7 @@ export interface ScriptPodArgs {
 export function scriptPod(args: ScriptPodArgs): k8s.types.input.core.v1.PodTemplateSpec {
     const volumes: k8s.types.input.core.v1.Volume[] = [
         { name: "scripts", configMap: { name: SCRIPTS_CONFIGMAP, defaultMode: 0o555 } },
-        { name: "tmp", emptyDir: {} },
+        scratchVolume("tmp", "256Mi"),
     ];
     const mounts: k8s.types.input.core.v1.VolumeMount[] = [
         { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
@@ -65,7 +65,7 @@ export function scriptPod(args: ScriptPodArgs): k8s.types.input.core.v1.PodTempl
                     image: args.image,
                     command: ["sh", `${SCRIPTS_MOUNT}/${args.script}`],
                     env: [...args.env],
-                    resources: args.resources,
+                    resources: withScratch(args.resources),
                     securityContext: restrictedContainerSecurity(),
                     volumeMounts: mounts,
                 },

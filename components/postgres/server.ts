@@ -4,7 +4,7 @@ import { POSTGRES } from "../../catalog";
 import type { PostgresSettings } from "../../settings";
 import { standardLabels, versionOf, selectorLabels } from "../shared/labels";
 import { databasePasswords } from "../shared/passwords";
-import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity } from "../shared/pod";
+import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, scratchVolume, withScratch } from "../shared/pod";
 import { SECRET_DIGEST_ANNOTATION, secretDigest } from "../shared/secret-digest";
 import { CREDENTIALS_SECRET, DATA_MOUNT, credentialsByKey, kubernetesEnv, provisionEnv, serverEnv } from "./env";
 import { POSTGRES_UID, SCRIPTS_CONFIGMAP, SCRIPTS_MOUNT, scriptFiles, scriptPod } from "./pods";
@@ -99,7 +99,7 @@ export class Postgres extends pulumi.ComponentResource {
                                     image: settings.image,
                                     command: ["sh", `${SCRIPTS_MOUNT}/set-superuser-password.sh`],
                                     env: server,
-                                    resources: settings.resources,
+                                    resources: withScratch(settings.resources),
                                     securityContext: restrictedContainerSecurity(),
                                     volumeMounts: [
                                         { name: "data", mountPath: DATA_MOUNT },
@@ -115,7 +115,7 @@ export class Postgres extends pulumi.ComponentResource {
                                     image: settings.image,
                                     ports: [{ name: "postgres", containerPort: POSTGRES.port, protocol: "TCP" }],
                                     env: server,
-                                    resources: settings.resources,
+                                    resources: withScratch(settings.resources),
                                     startupProbe: { ...ready, periodSeconds: 10, failureThreshold: 30 },
                                     readinessProbe: { ...ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
                                     livenessProbe: { ...ready, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
@@ -128,8 +128,9 @@ export class Postgres extends pulumi.ComponentResource {
                                 },
                             ],
                             volumes: [
-                                { name: "run", emptyDir: {} },
-                                { name: "tmp", emptyDir: {} },
+                                // The server's socket and lock files; sorts spill into the data volume, not /tmp.
+                                scratchVolume("run", "16Mi"),
+                                scratchVolume("tmp", "1Gi"),
                                 { name: "scripts", configMap: { name: SCRIPTS_CONFIGMAP, defaultMode: 0o555 } },
                             ],
                         },

@@ -62,6 +62,27 @@ export function spreadConstraints(spread: Spread, selector: Record<string, strin
     return keys.map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }));
 }
 
+/**
+ * Local disk a container may write (its logs; its root where the image must write there):
+ * requested, so the scheduler counts it, and limited, so a runaway cannot fill the node.
+ */
+export const SCRATCH = { request: "64Mi", limit: "1Gi", writableRootLimit: "2Gi" } as const;
+
+type Requirements = k8s.types.input.core.v1.ResourceRequirements;
+
+/** CPU and memory as given, plus the container's ephemeral-storage request and limit. */
+export function withScratch(resources: { readonly requests?: object; readonly limits?: object }, limit: string = SCRATCH.limit): Requirements {
+    return {
+        requests: { ...(resources.requests as Record<string, string>), "ephemeral-storage": SCRATCH.request },
+        limits: { ...(resources.limits as Record<string, string>), "ephemeral-storage": limit },
+    };
+}
+
+/** A scratch emptyDir, always bounded: an unbounded one can fill the node's disk. */
+export function scratchVolume(name: string, sizeLimit: string): k8s.types.input.core.v1.Volume {
+    return { name, emptyDir: { sizeLimit } };
+}
+
 /** Something a pod must be able to reach before its main container starts. */
 export interface Gate {
     readonly name: string;
@@ -94,7 +115,7 @@ export function waitFor(gates: readonly Gate[], image: string): Container[] {
         name: `wait-for-${gate.name}`,
         image,
         command: ["sh", "-c", `until ${gate.check}; do echo "waiting for ${gate.name} (${gate.describe})"; sleep 5; done`],
-        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+        resources: withScratch({ requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } }),
         securityContext: restrictedContainerSecurity(),
     }));
 }
