@@ -234,6 +234,15 @@ describe("config mistakes", () => {
             accepted("prod", { observability: { metrics: { retention: "2w3d" } } });
         });
 
+        it("third-party images pinned by digest (with or without a tag)", () => {
+            const digest = `sha256:${"0123456789abcdef".repeat(4)}`;
+            accepted("prod", {
+                postgres: { image: `docker.io/library/postgres:15.10-alpine@${digest}` },
+                observability: { tracing: { zipkin: { image: `docker.io/openzipkin/zipkin@${digest}` } } },
+                waitImage: `docker.io/library/busybox@${digest}`,
+            });
+        });
+
         it("quantities in Kubernetes' exponent form", () => {
             accepted("prod", { postgres: { storageSize: "20e9" } });
         });
