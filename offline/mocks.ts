@@ -13,6 +13,8 @@ export interface RecordedResource {
     /** Resource options the engine would enforce, which Pulumi's Mocks API does not pass on. */
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    /** Input paths the engine keeps from the last deployment instead of diffing. */
+    readonly ignoreChanges: readonly string[];
     /** Names of the resources it was declared to depend on (dependsOn and inputs). */
     readonly dependencies: readonly string[];
 }
@@ -22,6 +24,7 @@ interface RegisterRequest {
     getName(): string;
     getProtect?(): boolean;
     getRetainondelete?(): boolean;
+    getIgnorechangesList?(): string[];
     getDependenciesList?(): string[];
 }
 
@@ -42,7 +45,7 @@ function digestOf(value: unknown): string {
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
-    private readonly options = new Map<string, { protect: boolean; retainOnDelete: boolean; dependencies: string[] }>();
+    private readonly options = new Map<string, { protect: boolean; retainOnDelete: boolean; ignoreChanges: string[]; dependencies: string[] }>();
 
     /**
      * Installs the mocks and taps the mock monitor for the options the Mocks API drops
@@ -56,6 +59,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             this.options.set(`${req.getType()}::${req.getName()}`, {
                 protect: req.getProtect?.() ?? false,
                 retainOnDelete: req.getRetainondelete?.() ?? false,
+                ignoreChanges: req.getIgnorechangesList?.() ?? [],
                 // URNs end in ::<name>.
                 dependencies: (req.getDependenciesList?.() ?? []).map((urn) => urn.split("::").pop() ?? urn),
             });
@@ -64,7 +68,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-        const options = this.options.get(`${args.type}::${args.name}`) ?? { protect: false, retainOnDelete: false, dependencies: [] };
+        const options = this.options.get(`${args.type}::${args.name}`) ?? { protect: false, retainOnDelete: false, ignoreChanges: [], dependencies: [] };
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, ...options });
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === RANDOM_PASSWORD) {

@@ -257,3 +257,22 @@ describe("local disk is bounded", () => {
         });
     }
 });
+
+describe("StatefulSets and their headless Services", () => {
+    it("names a headless Service that selects each StatefulSet's pods, and never replaces an existing one for it", async () => {
+        const d = await declare({ stack: "prod" });
+        const sets = ofKind(d.objects, "StatefulSet");
+        assert.ok(sets.length >= 4);
+        for (const set of sets) {
+            const spec = set.spec as { serviceName: string; selector: { matchLabels: Record<string, string> } };
+            const service = d.objects.find((o) => o.kind === "Service" && o.metadata.name === spec.serviceName);
+            assert.ok(service, `${objectId(set)} names ${spec.serviceName}, which is not declared`);
+            const svc = service.spec as { clusterIP?: string; selector: Record<string, string> };
+            assert.equal(svc.clusterIP, "None", `${spec.serviceName} is not headless`);
+            assert.deepEqual(svc.selector, spec.selector.matchLabels);
+            // serviceName is immutable: stacks created with the old name keep it rather than replace the StatefulSet.
+            const recorded = d.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet" && (r.inputs.metadata as { name: string }).name === set.metadata.name)!;
+            assert.deepEqual(recorded.ignoreChanges, ["spec.serviceName"], objectId(set));
+        }
+    });
+});

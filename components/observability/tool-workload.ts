@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { headlessService, KEEP_SERVICE_NAME } from "../shared/headless";
 import * as pulumi from "@pulumi/pulumi";
 import type { Tool } from "../../catalog/observability";
 import type { ToolSettings } from "../../settings";
@@ -106,13 +107,15 @@ export class ToolWorkload extends pulumi.ComponentResource {
         const annotations = awaitAnnotations(args.skipAwait);
         const selector = { matchLabels: selectorLabels(tool.name) };
 
-        this.workload = args.storage
+        const peers = args.storage ? headlessService(tool.name, metadata, selectorLabels(tool.name), [{ name: portName, port: tool.port, targetPort: portName, protocol: "TCP" }], this) : undefined;
+        const storage = args.storage;
+        this.workload = peers && storage
             ? new k8s.apps.v1.StatefulSet(
                   tool.name,
                   {
                       metadata: { ...metadata, annotations },
                       spec: {
-                          serviceName: tool.name,
+                          serviceName: peers.metadata.name,
                           replicas: 1,
                           selector,
                           persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
@@ -122,14 +125,14 @@ export class ToolWorkload extends pulumi.ComponentResource {
                                   metadata: { name: "data", labels },
                                   spec: {
                                       accessModes: ["ReadWriteOnce"],
-                                      ...(args.storage.storageClass ? { storageClassName: args.storage.storageClass } : {}),
-                                      resources: { requests: { storage: args.storage.size } },
+                                      ...(storage.storageClass ? { storageClassName: storage.storageClass } : {}),
+                                      resources: { requests: { storage: storage.size } },
                                   },
                               },
                           ],
                       },
                   },
-                  { parent: this },
+                  { parent: this, ...KEEP_SERVICE_NAME },
               )
             : new k8s.apps.v1.Deployment(
                   tool.name,

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { headlessService, KEEP_SERVICE_NAME } from "../shared/headless";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES } from "../../catalog";
 import type { PostgresSettings } from "../../settings";
@@ -74,6 +75,13 @@ export class Postgres extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const peers = headlessService(
+            POSTGRES.name,
+            meta(POSTGRES.name),
+            selectorLabels(POSTGRES.name),
+            [{ name: "postgres", port: POSTGRES.port, targetPort: "postgres", protocol: "TCP" }],
+            this,
+        );
         const server = kubernetesEnv(serverEnv());
         const ready = { exec: { command: ["pg_isready", "-U", POSTGRES.superuser, "-h", "127.0.0.1", "-p", String(POSTGRES.port)] } };
         this.statefulSet = new k8s.apps.v1.StatefulSet(
@@ -81,7 +89,7 @@ export class Postgres extends pulumi.ComponentResource {
             {
                 metadata: { ...meta(POSTGRES.name), annotations: waitAnnotations },
                 spec: {
-                    serviceName: POSTGRES.serviceName,
+                    serviceName: peers.metadata.name,
                     replicas: 1,
                     selector: { matchLabels: selectorLabels(POSTGRES.name) },
                     // Deleting or scaling the StatefulSet never deletes the data.
@@ -147,7 +155,7 @@ export class Postgres extends pulumi.ComponentResource {
                     ],
                 },
             },
-            { parent: this, dependsOn: [this.credentials, this.scripts, this.serviceAccount], protect: settings.protect },
+            { parent: this, dependsOn: [this.credentials, this.scripts, this.serviceAccount], protect: settings.protect, ...KEEP_SERVICE_NAME },
         );
 
         this.provision = new k8s.batch.v1.Job(

@@ -144,7 +144,7 @@ describe("policy pack", () => {
 
         it("a removed backup CronJob", async () => {
             const resources = structuredClone(await analyzed("prod")).filter((r) => r.type !== "kubernetes:batch/v1:CronJob");
-            assert.deepEqual(await run("postgres-backup-cronjob", resources), ["StatefulSet prod/postgres has no backup CronJob targeting it (through postgres-service)."]);
+            assert.deepEqual(await run("postgres-backup-cronjob", resources), ["StatefulSet prod/postgres has no backup CronJob targeting it (through postgres-service, postgres-headless)."]);
         });
 
         it("replicas set under an HPA, on a first deployment and on a deployed stack", async () => {
