@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { headlessService, KEEP_SERVICE_NAME } from "../shared/headless";
+import { dataClaimTemplate, headlessService, KEEP_SERVICE_NAME } from "../shared/stateful";
 import * as pulumi from "@pulumi/pulumi";
 import type { Tool } from "../../catalog/observability";
 import type { ToolSettings } from "../../settings";
@@ -120,16 +120,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
                           selector,
                           persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                           template,
-                          volumeClaimTemplates: [
-                              {
-                                  metadata: { name: "data", labels },
-                                  spec: {
-                                      accessModes: ["ReadWriteOnce"],
-                                      ...(storage.storageClass ? { storageClassName: storage.storageClass } : {}),
-                                      resources: { requests: { storage: storage.size } },
-                                  },
-                              },
-                          ],
+                          volumeClaimTemplates: [dataClaimTemplate(labels, storage.size, storage.storageClass)],
                       },
                   },
                   { parent: this, ...KEEP_SERVICE_NAME },

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { headlessService, KEEP_SERVICE_NAME } from "../shared/headless";
+import { dataClaimTemplate, headlessService, KEEP_SERVICE_NAME } from "../shared/stateful";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES } from "../../catalog";
 import type { PostgresSettings } from "../../settings";
@@ -143,16 +143,7 @@ export class Postgres extends pulumi.ComponentResource {
                             ],
                         },
                     },
-                    volumeClaimTemplates: [
-                        {
-                            metadata: { name: "data", labels },
-                            spec: {
-                                accessModes: ["ReadWriteOnce"],
-                                ...(settings.storageClass ? { storageClassName: settings.storageClass } : {}),
-                                resources: { requests: { storage: settings.storageSize } },
-                            },
-                        },
-                    ],
+                    volumeClaimTemplates: [dataClaimTemplate(labels, settings.storageSize, settings.storageClass)],
                 },
             },
             { parent: this, dependsOn: [this.credentials, this.scripts, this.serviceAccount], protect: settings.protect, ...KEEP_SERVICE_NAME },

@@ -1,7 +1,7 @@
 /**
- * The headless Service a StatefulSet names as its serviceName: it gives each pod a stable
- * DNS name (postgres-0.postgres-headless) and load-balances nothing. Clients keep using the
- * ordinary Service of the workload's name.
+ * What every StatefulSet of the stacks shares: the headless Service it names as its
+ * serviceName (a stable DNS name per pod, postgres-0.postgres-headless; clients keep using
+ * the ordinary Service of the workload's name), and the claim template of its data volume.
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
@@ -16,6 +16,18 @@ export function headlessName(name: string): string {
  * keep the name they were created with; new ones get the headless Service.
  */
 export const KEEP_SERVICE_NAME: pulumi.CustomResourceOptions = { ignoreChanges: ["spec.serviceName"] };
+
+/** The `data` volume's claim template: one ReadWriteOnce volume per pod, on the given class or the default. */
+export function dataClaimTemplate(labels: Record<string, string>, size: string, storageClass?: string): k8s.types.input.core.v1.PersistentVolumeClaim {
+    return {
+        metadata: { name: "data", labels },
+        spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(storageClass ? { storageClassName: storageClass } : {}),
+            resources: { requests: { storage: size } },
+        },
+    };
+}
 
 export function headlessService(
     name: string,
