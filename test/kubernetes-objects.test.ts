@@ -276,3 +276,22 @@ describe("StatefulSets and their headless Services", () => {
         }
     });
 });
+
+describe("passwords as files", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: no password in any pod's environment or command line, but the Spring services' datasource`, async () => {
+            const { objects } = await declare({ stack, config: { datasource: "postgres", imageRegistry: "registry.example.com/shop", imageTag: "1.0.0-pg", smokeTest: true } });
+            const exposed: string[] = [];
+            for (const o of objects) {
+                const spec = podTemplate(o)?.spec;
+                for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
+                    const env = (c.env ?? []) as { name: string; valueFrom?: { secretKeyRef?: object } }[];
+                    // Spring Boot reads no *_FILE variables: the services' own datasource password stays a reference.
+                    exposed.push(...env.filter((e) => e.valueFrom?.secretKeyRef && e.name !== "SPRING_DATASOURCE_PASSWORD").map((e) => `${objectId(o)} ${c.name} env ${e.name}`));
+                    if (/PASSWORD/.test((c.command ?? []).join(" ").replace(/[A-Z_]*PASSWORD_?_FILE/g, ""))) exposed.push(`${objectId(o)} ${c.name} command`);
+                }
+            }
+            assert.deepEqual(exposed, []);
+        });
+    }
+});

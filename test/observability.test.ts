@@ -6,7 +6,7 @@ import { withMatcher } from "../components/observability/promql";
 import { ProgramFailure, runProgram } from "../offline/run";
 import { MANUAL_KIBANA_FIELDS, MANUAL_PROMQL, MANUAL_SERVICES, MANUAL_TOOLS, REFERENCE_SERVICES, REFERENCE_UNSCRAPEABLE } from "./sources";
 import { configMapFile, dashboardQueries, prometheusFiles } from "./observability-files";
-import { declare, envOf, find, ofKind, podTemplate, type Declared } from "./support";
+import { declare, envOf, find, ofKind, podTemplate, type Declared, secretFileOf } from "./support";
 
 const serviceLine = (d: Declared, tool: string) => {
     const svc = find(d.objects, "Service", tool).spec as { ports: { port: number }[] };
@@ -106,12 +106,13 @@ for (const stack of ["dev", "prod"]) {
             assert.ok(declared.secretOutputs.includes("grafanaAdminPassword"));
             const password = declared.outputs.grafanaAdminPassword as string;
             assert.ok(password.length >= 16 && password !== "admin");
-            const env = podTemplate(find(declared.objects, "StatefulSet", "grafana"))!.spec.containers[0]!.env as {
-                name: string;
-                valueFrom?: { secretKeyRef: { name: string; key: string } };
-            }[];
-            const ref = env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD")!.valueFrom!.secretKeyRef;
-            assert.ok(ref.key in (find(declared.objects, "Secret", ref.name).stringData as object));
+            const pod = podTemplate(find(declared.objects, "StatefulSet", "grafana"))!.spec;
+            // From a file on the Secret volume (Grafana's __FILE), in the server and in the init container that resets it.
+            for (const container of [pod.containers[0]!, pod.initContainers![0]!]) {
+                const ref = secretFileOf(pod, container, "GF_SECURITY_ADMIN_PASSWORD__FILE");
+                assert.ok(ref && ref.key in (find(declared.objects, "Secret", ref.secretName).stringData as object), container.name);
+                assert.ok(!container.env?.some((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD"), container.name);
+            }
             const datasources = (parse(configMapFile(declared, "grafana-provisioning", "datasources.yaml")) as { datasources: { type: string; url: string }[] }).datasources;
             assert.deepEqual(datasources.map((d) => d.type).sort(), ["elasticsearch", "prometheus", "zipkin"]);
             for (const ds of datasources) {

@@ -8,7 +8,7 @@ import { ProgramFailure, runProgram } from "../offline/run";
 import { stackConfig } from "../offline/stack-config";
 import { loadSettings } from "../stacks/settings";
 import { MANUAL_SERVICES } from "./sources";
-import { declare, envOf, find, ofKind, podTemplate, type ContainerView, type Declared, stackFile } from "./support";
+import { declare, envOf, find, ofKind, podTemplate, type ContainerView, type Declared, stackFile, secretFileOf } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const manual = fs.readFileSync(path.join(ROOT, "docs", "sources", "operations-manual.es.md"), "utf8");
@@ -152,10 +152,9 @@ describe("datasource postgres", () => {
             assert.equal(ref.name, "postgres-credentials");
             assert.ok(ref.key in (secret.stringData as object));
             // The provisioning Job sets this role's password from the same key.
-            const provisionRef = (mainContainer(declared, "Job", "postgres-provision").env as { name: string; valueFrom?: { secretKeyRef: { key: string } } }[]).find(
-                (e) => e.name === `${m[1]!.toUpperCase()}_PASSWORD`,
-            );
-            assert.equal(provisionRef?.valueFrom?.secretKeyRef.key, ref.key);
+            const provisionPod = podTemplate(find(declared.objects, "Job", "postgres-provision"))!.spec;
+            const provisionRef = secretFileOf(provisionPod, provisionPod.containers[0]!, `${m[1]!.toUpperCase()}_PASSWORD_FILE`);
+            assert.deepEqual(provisionRef, { secretName: "postgres-credentials", key: ref.key });
             const gates = podTemplate(find(declared.objects, "Deployment", name))!.spec.initContainers!.map((i) => i.name);
             assert.ok(gates.includes("wait-for-postgres"), name);
         }

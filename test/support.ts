@@ -109,3 +109,24 @@ export function stackFile(stack: string): Record<string, unknown> {
     const file = path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`);
     return (parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
 }
+
+interface PodSpecView {
+    containers: ContainerView[];
+    initContainers?: ContainerView[];
+    volumes?: { name: string; secret?: { secretName: string; items?: { key: string; path: string }[] } }[];
+}
+
+/**
+ * The Secret and key behind a file a container reads (the value of an env var such as
+ * PGPASSWORD_FILE): the path resolved through the container's mounts to a Secret volume.
+ */
+export function secretFileOf(pod: PodSpecView, container: ContainerView, fileVariable: string): { secretName: string; key: string } | undefined {
+    const file = container.env?.find((e) => e.name === fileVariable)?.value;
+    const mounts = (container as { volumeMounts?: { name: string; mountPath: string }[] }).volumeMounts ?? [];
+    const mount = mounts.find((m) => file?.startsWith(`${m.mountPath}/`));
+    const secret = pod.volumes?.find((v) => v.name === mount?.name)?.secret;
+    if (!file || !mount || !secret) return undefined;
+    const relative = file.slice(mount.mountPath.length + 1);
+    const key = secret.items ? secret.items.find((i) => i.path === relative)?.key : relative;
+    return key ? { secretName: secret.secretName, key } : undefined;
+}

@@ -108,8 +108,15 @@ export class Metrics extends pulumi.ComponentResource {
         const dashboards = grafanaDashboards();
         const provisioning = new k8s.core.v1.ConfigMap("grafana-provisioning", { metadata: meta("grafana-provisioning"), data: grafanaFiles }, parent);
         const dashboardMap = new k8s.core.v1.ConfigMap("grafana-dashboards", { metadata: meta("grafana-dashboards"), data: dashboards }, parent);
-        const fromSecret = (envName: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: GRAFANA_SECRET, key } } });
-        const adminEnv = [fromSecret("GF_SECURITY_ADMIN_USER", "admin-user"), fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"), { name: "GF_LOG_MODE", value: "console" }];
+        // Grafana reads any setting from a file named by <SETTING>__FILE: the credentials stay
+        // on a Secret volume, out of the pod's environment and of every command line.
+        const credentials = "/run/secrets/grafana";
+        const adminEnv = [
+            { name: "GF_SECURITY_ADMIN_USER__FILE", value: `${credentials}/admin-user` },
+            { name: "GF_SECURITY_ADMIN_PASSWORD__FILE", value: `${credentials}/admin-password` },
+            { name: "GF_LOG_MODE", value: "console" },
+        ];
+        const credentialsMount = { name: "credentials", mountPath: credentials, readOnly: true };
         this.grafana = new ToolWorkload(
             GRAFANA.name,
             {
@@ -128,7 +135,7 @@ export class Metrics extends pulumi.ComponentResource {
                         command: [
                             "sh",
                             "-c",
-                            'if [ -f /var/lib/grafana/grafana.db ]; then grafana cli --homepath /usr/share/grafana admin reset-admin-password "$GF_SECURITY_ADMIN_PASSWORD"; fi',
+                            `if [ -f /var/lib/grafana/grafana.db ]; then grafana cli --homepath /usr/share/grafana admin reset-admin-password --password-from-stdin < ${credentials}/admin-password; fi`,
                         ],
                         env: adminEnv,
                         resources: withScratch(settings.grafana.resources),
@@ -136,6 +143,7 @@ export class Metrics extends pulumi.ComponentResource {
                         volumeMounts: [
                             { name: "data", mountPath: "/var/lib/grafana" },
                             { name: "tmp", mountPath: "/tmp" },
+                            credentialsMount,
                         ],
                     },
                 ],
@@ -145,10 +153,12 @@ export class Metrics extends pulumi.ComponentResource {
                 volumes: [
                     { name: "provisioning", configMap: { name: "grafana-provisioning", items: [{ key: "datasources.yaml", path: "datasources/datasources.yaml" }, { key: "dashboards.yaml", path: "dashboards/dashboards.yaml" }] } },
                     { name: "dashboards", configMap: { name: "grafana-dashboards" } },
+                    { name: "credentials", secret: { secretName: GRAFANA_SECRET, defaultMode: 0o440 } },
                 ],
                 mounts: [
                     { name: "provisioning", mountPath: "/etc/grafana/provisioning", readOnly: true },
                     { name: "dashboards", mountPath: DASHBOARDS_DIR, readOnly: true },
+                    credentialsMount,
                 ],
                 configDigestOf: [...Object.values(grafanaFiles), ...Object.values(dashboards)],
                 skipAwait: args.skipAwait,

@@ -4,7 +4,7 @@ import { POSTGRES } from "../../catalog";
 import type { PostgresSettings } from "../../settings";
 import { standardLabels } from "../shared/labels";
 import { awaitAnnotations } from "../shared/pod";
-import { kubernetesEnv, superuserEnv } from "./env";
+import { kubernetesFileEnv, secretKeysOf, superuserEnv } from "./env";
 import { BACKUP_MOUNT, scriptPod } from "./pods";
 
 export interface PostgresBackupArgs {
@@ -37,7 +37,8 @@ export class PostgresBackup extends pulumi.ComponentResource {
         const { backup } = settings;
         const labels = (objectName: string) => standardLabels({ name: objectName, component: "backup", instance: args.stack });
         const meta = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels: labels(objectName) });
-        const backupEnv = kubernetesEnv({ ...superuserEnv(), BACKUP_DIR: BACKUP_MOUNT });
+        const backupEnv = kubernetesFileEnv({ ...superuserEnv(), BACKUP_DIR: BACKUP_MOUNT });
+        const credentials = secretKeysOf(superuserEnv());
 
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
             BACKUP_CLAIM,
@@ -82,6 +83,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                                 resources: backup.resources,
                                 backupClaim: BACKUP_CLAIM,
                                 env: [...backupEnv, { name: "BACKUP_RETENTION", value: String(backup.retention) }],
+                                credentials,
                             }),
                         },
                     },
@@ -109,6 +111,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                             backupClaim: BACKUP_CLAIM,
                             restartPolicy: "Never",
                             env: [...backupEnv, { name: "RESTORE_FILE", value: settings.restoreFrom }],
+                            credentials,
                         }),
                     },
                 },

@@ -60,7 +60,35 @@ export function datasourceEnv(spec: ServiceSpec & { readonly database: string })
     };
 }
 
-/** As a Kubernetes `env` list: passwords from the credentials Secret. */
+/** Where the server and its Jobs find the passwords they read, as files. */
+export const CREDENTIALS_MOUNT = "/run/secrets/postgres";
+
+/** The credentials keys a set of variables reads. */
+export function secretKeysOf(values: Readonly<Record<string, EnvValue>>): string[] {
+    return Object.values(values).flatMap((v) => (typeof v === "string" ? [] : [v.secret]));
+}
+
+/**
+ * As a Kubernetes `env` list in which each password is a file: NAME_FILE names it under
+ * CREDENTIALS_MOUNT (the image's entrypoint and the scripts read NAME_FILE). Values in a
+ * pod's environment show in `kubectl describe` and to anyone who may read the pod; a file
+ * on a Secret volume does not.
+ */
+export function kubernetesFileEnv(values: Readonly<Record<string, EnvValue>>): k8s.types.input.core.v1.EnvVar[] {
+    return Object.entries(values).map(([name, value]) =>
+        typeof value === "string" ? { name, value } : { name: `${name}_FILE`, value: `${CREDENTIALS_MOUNT}/${value.secret}` },
+    );
+}
+
+/** The credentials Secret as a volume holding just `keys`, readable by the pod's group (fsGroup) only. */
+export function credentialsVolume(keys: readonly string[]): { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount } {
+    return {
+        volume: { name: "credentials", secret: { secretName: CREDENTIALS_SECRET, defaultMode: 0o440, items: [...new Set(keys)].sort().map((key) => ({ key, path: key })) } },
+        mount: { name: "credentials", mountPath: CREDENTIALS_MOUNT, readOnly: true },
+    };
+}
+
+/** As a Kubernetes `env` list: passwords from the credentials Secret (for the Spring services, which read no files). */
 export function kubernetesEnv(values: Readonly<Record<string, EnvValue>>): k8s.types.input.core.v1.EnvVar[] {
     return Object.entries(values).map(([name, value]) =>
         typeof value === "string" ? { name, value } : { name, valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: value.secret } } },

@@ -1,4 +1,5 @@
 /** What every PostgreSQL pod shares on Kubernetes: the image's user and the scripts. */
+import { credentialsVolume } from "./env";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
@@ -29,6 +30,8 @@ export interface ScriptPodArgs {
     readonly image: string;
     readonly script: string;
     readonly env: readonly k8s.types.input.core.v1.EnvVar[];
+    /** Keys of the credentials Secret the script reads, mounted as files (see kubernetesFileEnv). */
+    readonly credentials: readonly string[];
     readonly resources: k8s.types.input.core.v1.ResourceRequirements;
     /** PVC to mount at BACKUP_MOUNT. */
     readonly backupClaim?: string;
@@ -48,6 +51,9 @@ export function scriptPod(args: ScriptPodArgs): k8s.types.input.core.v1.PodTempl
         { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
         { name: "tmp", mountPath: "/tmp" },
     ];
+    const credentials = credentialsVolume(args.credentials);
+    volumes.push(credentials.volume);
+    mounts.push(credentials.mount);
     if (args.backupClaim) {
         volumes.push({ name: "backups", persistentVolumeClaim: { claimName: args.backupClaim } });
         mounts.push({ name: "backups", mountPath: BACKUP_MOUNT });

@@ -7,7 +7,7 @@ import { standardLabels, versionOf, selectorLabels } from "../shared/labels";
 import { databasePasswords } from "../shared/passwords";
 import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, scratchVolume, withScratch } from "../shared/pod";
 import { SECRET_DIGEST_ANNOTATION, secretDigest } from "../shared/secret-digest";
-import { CREDENTIALS_SECRET, DATA_MOUNT, credentialsByKey, kubernetesEnv, provisionEnv, serverEnv } from "./env";
+import { CREDENTIALS_SECRET, DATA_MOUNT, credentialsByKey, credentialsVolume, kubernetesFileEnv, provisionEnv, secretKeysOf, serverEnv } from "./env";
 import { POSTGRES_UID, SCRIPTS_CONFIGMAP, SCRIPTS_MOUNT, scriptFiles, scriptPod } from "./pods";
 
 export interface PostgresArgs {
@@ -82,7 +82,9 @@ export class Postgres extends pulumi.ComponentResource {
             [{ name: "postgres", port: POSTGRES.port, targetPort: "postgres", protocol: "TCP" }],
             this,
         );
-        const server = kubernetesEnv(serverEnv());
+        // The image's entrypoint reads POSTGRES_PASSWORD_FILE, as set-superuser-password.sh does.
+        const server = kubernetesFileEnv(serverEnv());
+        const serverCredentials = credentialsVolume(secretKeysOf(serverEnv()));
         const ready = { exec: { command: ["pg_isready", "-U", POSTGRES.superuser, "-h", "127.0.0.1", "-p", String(POSTGRES.port)] } };
         this.statefulSet = new k8s.apps.v1.StatefulSet(
             POSTGRES.name,
@@ -114,6 +116,7 @@ export class Postgres extends pulumi.ComponentResource {
                                         { name: "run", mountPath: "/var/run/postgresql" },
                                         { name: "tmp", mountPath: "/tmp" },
                                         { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
+                                        serverCredentials.mount,
                                     ],
                                 },
                             ],
@@ -132,10 +135,12 @@ export class Postgres extends pulumi.ComponentResource {
                                         { name: "data", mountPath: DATA_MOUNT },
                                         { name: "run", mountPath: "/var/run/postgresql" },
                                         { name: "tmp", mountPath: "/tmp" },
+                                        serverCredentials.mount,
                                     ],
                                 },
                             ],
                             volumes: [
+                                serverCredentials.volume,
                                 // The server's socket and lock files; sorts spill into the data volume, not /tmp.
                                 scratchVolume("run", "16Mi"),
                                 scratchVolume("tmp", "1Gi"),
@@ -162,7 +167,8 @@ export class Postgres extends pulumi.ComponentResource {
                         annotations: { [SECRET_DIGEST_ANNOTATION]: secretDigest([superuserPassword, ...Object.values(servicePasswords)]) },
                         labels: standardLabels({ name: `${POSTGRES.name}-provision`, component: "database", instance: args.stack }),
                         resources: settings.backup.resources,
-                        env: kubernetesEnv(provisionEnv()),
+                        env: kubernetesFileEnv(provisionEnv()),
+                        credentials: secretKeysOf(provisionEnv()),
                     }),
                 },
             },

@@ -7,8 +7,10 @@
 # runs only after a good dump has been moved into place.
 #
 # Environment: BACKUP_DIR (where backups live), BACKUP_RETENTION (how many to keep),
-# and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD for the server.
+# and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD (or PGPASSWORD_FILE, a file holding it) for the server.
 set -eu
+
+if [ -n "${PGPASSWORD_FILE:-}" ]; then PGPASSWORD=$(cat "$PGPASSWORD_FILE"); export PGPASSWORD; fi
 
 : "${BACKUP_DIR:?BACKUP_DIR must name the backup directory}"
 : "${BACKUP_RETENTION:?BACKUP_RETENTION must be the number of backups to keep}"

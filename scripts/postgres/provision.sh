@@ -6,7 +6,10 @@
 # Environment: APP_DATABASES ("user_service product_service ..."), for each database a
 # variable <DATABASE>_PASSWORD (upper case, e.g. USER_SERVICE_PASSWORD), and libpq's PGHOST,
 # PGPORT, PGUSER, PGPASSWORD for the superuser. WAIT_SECONDS bounds the wait for the server.
+# Each password may come from a file instead: <NAME>_FILE (a mounted Secret) wins over <NAME>.
 set -eu
+
+if [ -n "${PGPASSWORD_FILE:-}" ]; then PGPASSWORD=$(cat "$PGPASSWORD_FILE"); export PGPASSWORD; fi
 
 : "${APP_DATABASES:?APP_DATABASES must list the databases to provision}"
 wait_seconds="${WAIT_SECONDS:-300}"
@@ -26,7 +29,8 @@ for db in $APP_DATABASES; do
     *[!a-z0-9_]* | '') echo "invalid database name '$db'" >&2; exit 2 ;;
     esac
     var=$(echo "${db}_PASSWORD" | tr '[:lower:]' '[:upper:]')
-    eval "password=\${$var:-}"
+    eval "file=\${${var}_FILE:-}"
+    if [ -n "$file" ]; then password=$(cat "$file"); else eval "password=\${$var:-}"; fi
     if [ -z "$password" ]; then
         echo "$var is empty: no password for $db" >&2
         exit 2

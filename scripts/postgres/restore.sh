@@ -4,8 +4,10 @@
 # (scale the services to zero); the roles it creates already exist and are kept.
 #
 # Environment: RESTORE_FILE (a file name in BACKUP_DIR, or an absolute path), BACKUP_DIR,
-# and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD for the server.
+# and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD (or PGPASSWORD_FILE, a file holding it) for the server.
 set -eu
+
+if [ -n "${PGPASSWORD_FILE:-}" ]; then PGPASSWORD=$(cat "$PGPASSWORD_FILE"); export PGPASSWORD; fi
 
 : "${RESTORE_FILE:?RESTORE_FILE must name the backup to restore}"
 case "$RESTORE_FILE" in

@@ -4,8 +4,11 @@
 # image's POSTGRES_PASSWORD only applies when initdb creates the cluster; on a fresh volume
 # there is nothing to change yet. Single-user mode needs no running server and no password.
 #
-# Environment: PGDATA, POSTGRES_PASSWORD, POSTGRES_USER (default postgres).
+# Environment: PGDATA, POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE, a file holding it, as the
+# image's entrypoint also reads), POSTGRES_USER (default postgres).
 set -eu
+
+if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then POSTGRES_PASSWORD=$(cat "$POSTGRES_PASSWORD_FILE"); fi
 
 : "${PGDATA:?PGDATA must name the data directory}"
 : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"

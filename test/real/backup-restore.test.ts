@@ -144,6 +144,32 @@ describe("PostgreSQL scripts against a real server", function () {
         assert.equal(psql(server, "order_service", "SELECT count(*) FROM items", "order_service", passwordOf("order_service")), String(50 + 2 * 7));
     });
 
+    it("reads every password from a file when NAME_FILE is set, as the cluster mounts them", () => {
+        const secrets = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-"));
+        const secretFile = (name: string, value: string) => {
+            const file = path.join(secrets, name);
+            fs.writeFileSync(file, value, { mode: 0o440 });
+            return file;
+        };
+        const { PGPASSWORD: _inEnvironment, ...withoutPassword } = server.env;
+        const fromFiles = { ...withoutPassword, PGPASSWORD_FILE: secretFile("postgres-password", server.password) };
+        const provisioned = sh("provision.sh", { ...fromFiles, APP_DATABASES: "favourite_service", FAVOURITE_SERVICE_PASSWORD_FILE: secretFile("favourite", "from-a-file-7") });
+        assert.equal(provisioned.status, 0, provisioned.stderr);
+        assert.equal(psql(server, "favourite_service", "SELECT current_user", "favourite_service", "from-a-file-7"), "favourite_service");
+        const backup = sh("backup.sh", { ...fromFiles, BACKUP_DIR: backups, BACKUP_RETENTION: "2" });
+        assert.equal(backup.status, 0, backup.stderr);
+        assert.equal(fs.readdirSync(backups).filter((f) => f.startsWith("full_backup_")).length, 1);
+        // A wrong password in the file fails the backup and leaves the good one in place.
+        const wrong = sh("backup.sh", { ...withoutPassword, PGPASSWORD_FILE: secretFile("wrong", "not-the-password"), BACKUP_DIR: backups, BACKUP_RETENTION: "1" });
+        assert.notEqual(wrong.status, 0);
+        assert.equal(fs.readdirSync(backups).filter((f) => f.startsWith("full_backup_")).length, 1);
+        // A file that is not there stops the script before it connects.
+        const missing = sh("backup.sh", { ...withoutPassword, PGPASSWORD_FILE: path.join(secrets, "absent"), BACKUP_DIR: backups, BACKUP_RETENTION: "1" });
+        assert.notEqual(missing.status, 0);
+        assert.match(missing.stderr, /absent/);
+        fs.rmSync(secrets, { recursive: true, force: true });
+    });
+
     it("fails against an unreachable server and keeps the existing backups", () => {
         const old = ["full_backup_20250101T020000Z.sql.gz", "full_backup_20250102T020000Z.sql.gz"];
         for (const f of old) {
