@@ -14,6 +14,7 @@ interface AlertRule {
     alert: string;
     expr: string;
     labels: { severity: string; service?: string };
+    annotations: Record<string, string>;
 }
 
 export function configMapFile(d: Declared, name: string, file: string): string {

@@ -1,5 +1,7 @@
 /** Manual section 4 against what the stacks declare: Zipkin, Prometheus, Grafana and ELK. */
 import { strict as assert } from "assert";
+import * as path from "path";
+import * as fs from "fs";
 import { parse } from "yaml";
 import { EVENT_START, SPRING_LOG_LINE } from "../components/observability/log-pipeline";
 import { withMatcher } from "../components/observability/promql";
@@ -87,6 +89,20 @@ for (const stack of ["dev", "prod"]) {
                 for (const name of scrapeable) {
                     assert.ok(rule.expr.includes(name), `${rule.alert} covers ${name}`);
                 }
+            }
+        });
+
+        it("links every alert to a runbook section that exists, as GitHub renders docs/operations.md", () => {
+            const rules = prometheusFiles(declared).rules.groups.flatMap((g) => g.rules);
+            const runbook = fs.readFileSync(path.join(__dirname, "..", "docs", "operations.md"), "utf8");
+            // GitHub's heading anchors: lower-cased, punctuation other than '-' dropped, spaces as '-'.
+            const anchors = new Set([...runbook.matchAll(/^#+ (.+)$/gm)].map((m) => `#${m[1]!.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-")}`));
+            assert.ok(rules.length > 10);
+            for (const rule of rules) {
+                const [file, anchor] = (rule.annotations.runbook_url ?? "").split("#");
+                assert.equal(file, "docs/operations.md", rule.alert);
+                assert.ok(anchors.has(`#${anchor}`), `${rule.alert}: #${anchor} is not a heading of the runbook`);
+                assert.match(rule.annotations.description!, /procedure: manual \d\.\d/);
             }
         });
 

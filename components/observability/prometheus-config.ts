@@ -49,7 +49,24 @@ export function prometheusConfig(discovery: Discovery, instance: string): Record
     };
 }
 
-function alert(name: string, severity: Severity, expr: string, forDuration: string, summary: string, extraLabels: Record<string, string> = {}) {
+/** The runbook, as the repository holds it: each alert links to the procedure that answers it. */
+export const RUNBOOK = "docs/operations.md";
+
+/** The runbook sections alerts point at, by the manual's section number (GitHub-style anchors). */
+export const RUNBOOK_SECTIONS = {
+    "5.1": "#51-common-problems",
+    "9.3": "#93-incident-response",
+} as const;
+
+function alert(
+    name: string,
+    severity: Severity,
+    expr: string,
+    forDuration: string,
+    summary: string,
+    procedure: keyof typeof RUNBOOK_SECTIONS,
+    extraLabels: Record<string, string> = {},
+) {
     return {
         alert: name,
         expr,
@@ -57,7 +74,8 @@ function alert(name: string, severity: Severity, expr: string, forDuration: stri
         labels: { severity, ...extraLabels },
         annotations: {
             summary,
-            description: `${SLA[severity].meaning}: respond within ${SLA[severity].response} (manual 10.2).`,
+            description: `${SLA[severity].meaning}: respond within ${SLA[severity].response} (manual 10.2); procedure: manual ${procedure}, then incident response (9.3).`,
+            runbook_url: `${RUNBOOK}${RUNBOOK_SECTIONS[procedure]}`,
         },
     };
 }
@@ -78,6 +96,7 @@ export function alertRules(thresholds: AlertThresholds): Record<string, unknown>
                         `max(up{${SERVICE_LABEL}="${name}"}) == 0 or absent(up{${SERVICE_LABEL}="${name}"})`,
                         "2m",
                         `${name} has no instance answering on its metrics endpoint`,
+                        "5.1",
                         { [SERVICE_LABEL]: name },
                     ),
                 ),
@@ -91,6 +110,7 @@ export function alertRules(thresholds: AlertThresholds): Record<string, unknown>
                         `sum by (${SERVICE_LABEL}) (rate(${requests}_count{status=~"5..",${all}}[5m])) / sum by (${SERVICE_LABEL}) (rate(${requests}_count{${all}}[5m])) > ${thresholds.errorRate}`,
                         "5m",
                         `{{ $labels.${SERVICE_LABEL} }} answers more than ${thresholds.errorRate * 100}% of requests with 5xx`,
+                        "5.1",
                     ),
                     alert(
                         "HighLatencyP95",
@@ -98,6 +118,7 @@ export function alertRules(thresholds: AlertThresholds): Record<string, unknown>
                         `histogram_quantile(0.95, sum by (${SERVICE_LABEL}, le) (rate(${requests}_bucket{${all}}[5m]))) > ${thresholds.latencyP95Seconds}`,
                         "10m",
                         `{{ $labels.${SERVICE_LABEL} }} P95 latency above ${thresholds.latencyP95Seconds}s`,
+                        "5.1",
                     ),
                     alert(
                         "HeapPressure",
@@ -105,6 +126,7 @@ export function alertRules(thresholds: AlertThresholds): Record<string, unknown>
                         `sum by (${SERVICE_LABEL}) (jvm_memory_used_bytes{area="heap",${all}}) / sum by (${SERVICE_LABEL}) (jvm_memory_max_bytes{area="heap",${all}} > 0) > ${thresholds.heapUsedRatio}`,
                         "15m",
                         `{{ $labels.${SERVICE_LABEL} }} uses more than ${thresholds.heapUsedRatio * 100}% of its maximum heap`,
+                        "5.1",
                     ),
                 ],
             },
