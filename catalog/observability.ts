@@ -30,6 +30,9 @@ export const LOGSTASH: Tool = { name: "logstash", title: "Logstash", port: 5044 
 /** Every tool, for rules that look one up by workload name. */
 export const TOOLS: readonly Tool[] = [ZIPKIN, PROMETHEUS, GRAFANA, KIBANA, ELASTICSEARCH, LOGSTASH];
 
+/** The log shipper runs beside a stack's namespace, in `<namespace>-logging`. */
+export const LOGGING_SUFFIX = "-logging";
+
 /** Manual 4.2, "Consultas Prometheus Útiles", verbatim. */
 export const MANUAL_QUERIES = [
     { id: "cpu", title: "CPU", expr: "rate(process_cpu_usage[5m])", unit: "percentunit" },

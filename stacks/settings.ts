@@ -4,7 +4,7 @@
  * so components receive decisions, not optional fields.
  */
 import { isPublicImage, MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
-import { LOGGING_SUFFIX } from "../components/observability/logging";
+import { LOGGING_SUFFIX } from "../catalog/observability";
 import { ConfigError, configKey, describeIssue } from "./config-error";
 import { foreignKeyProblems } from "./foreign-keys";
 import { doubtfulSettings } from "./sense";

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { ELASTICSEARCH, KIBANA, LOGSTASH } from "../../catalog/observability";
+import { ELASTICSEARCH, KIBANA, LOGGING_SUFFIX, LOGSTASH } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../settings";
 import { PART_OF, selectorLabels, standardLabels } from "../shared/labels";
 import { awaitAnnotations, envVars, withScratch } from "../shared/pod";
@@ -18,9 +18,6 @@ export interface LoggingArgs {
 }
 
 /** Where the log shipper runs: it reads the nodes' log files, which no restricted pod may. */
-/** The log shipper runs beside the stack's namespace, in `<namespace>-logging`. */
-export const LOGGING_SUFFIX = "-logging";
-
 export function shipperNamespace(namespace: string): string {
     return `${namespace}${LOGGING_SUFFIX}`;
 }
