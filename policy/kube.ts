@@ -13,12 +13,16 @@ export function known<T>(read: () => T): T | undefined {
     try {
         return read();
     } catch (error) {
-        // @pulumi/policy's UnknownValueError is internal to the package: recognise it by name.
-        if (error instanceof Error && error.constructor.name === "UnknownValueError") {
+        if (isUnknownValueError(error)) {
             return undefined;
         }
         throw error;
     }
+}
+
+/** @pulumi/policy's UnknownValueError, internal to the package: recognised by name. */
+export function isUnknownValueError(error: unknown): error is Error {
+    return error instanceof Error && error.constructor.name === "UnknownValueError";
 }
 
 export type Json = Record<string, unknown>;

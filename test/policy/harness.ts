@@ -12,6 +12,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { revealSecrets } from "../../offline/manifests";
+import { isUnknownValueError } from "../../policy/kube";
 import type { RecordedResource } from "../../offline/mocks";
 
 /** @pulumi/policy's own proxy, the one the analyzer wraps every resource in (internal to the package, so typed here). */
@@ -74,7 +75,7 @@ async function asEngine(name: string, violations: string[], run: () => void | Pr
     try {
         await run();
     } catch (error) {
-        if (error instanceof Error && error.constructor.name === "UnknownValueError") {
+        if (isUnknownValueError(error)) {
             violations.push(`can't run policy '${name}' during preview: ${error.message}`);
             return;
         }
