@@ -6,14 +6,12 @@
  * Valid values that look unusual must pass.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { ProgramFailure, runProgram } from "../offline/run";
-import { encodeJs, PROJECT_DIR, stackConfig } from "../offline/stack-config";
+import { encodeJs, stackConfig } from "../offline/stack-config";
 import { ConfigError } from "../stacks/config-error";
 import { KUBERNETES_ONLY_DEFAULTS } from "../stacks/sense";
 import { loadSettings } from "../stacks/settings";
+import { projectWith } from "./support";
 
 type Config = Record<string, unknown>;
 
@@ -181,10 +179,7 @@ describe("config mistakes", () => {
         });
 
         it("knows the Kubernetes-only keys' defaults as Pulumi.yaml declares them", () => {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "defaults-"));
-            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-            fs.writeFileSync(path.join(dir, "Pulumi.bare.yaml"), "config:\n  ecommerce:namespace: bare\n");
-            const declared = stackConfig("bare", dir);
+            const declared = stackConfig("bare", projectWith({ bare: "config:\n  ecommerce:namespace: bare\n" }));
             for (const [key, value] of Object.entries(KUBERNETES_ONLY_DEFAULTS)) {
                 assert.equal(value, declared[`ecommerce:${key}`], key);
             }

@@ -4,21 +4,9 @@
  * end-to-end suite re-checks them against the CLI itself.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { PROJECT_DIR, stackConfig } from "../offline/stack-config";
+import { stackConfig } from "../offline/stack-config";
+import { projectWith } from "./support";
 import { CLI_GAVE_TRICKY, CLI_TYPED_CASES, TRICKY_STACK } from "./fixtures/cli-config";
-
-/** A project folder with this project's Pulumi.yaml and the given stack files. */
-function projectWith(stacks: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-config-"));
-    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    for (const [stack, text] of Object.entries(stacks)) {
-        fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
-    }
-    return dir;
-}
 
 describe("stack config as the CLI hands it to the program", () => {
     it("reads values YAML readers disagree on as the CLI does", () => {

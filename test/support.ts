@@ -1,9 +1,11 @@
 /** Helpers shared by the stack tests: run a stack offline and look at what it declared. */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { kubernetesObjects, type KubeObject } from "../offline/manifests";
 import { runProgram, type RunOptions, type RunResult } from "../offline/run";
+import { PROJECT_DIR } from "../offline/stack-config";
 
 export interface Declared extends RunResult {
     readonly objects: readonly KubeObject[];
@@ -129,4 +131,14 @@ export function secretFileOf(pod: PodSpecView, container: ContainerView, fileVar
     const relative = file.slice(mount.mountPath.length + 1);
     const key = secret.items ? secret.items.find((i) => i.path === relative)?.key : relative;
     return key ? { secretName: secret.secretName, key } : undefined;
+}
+
+/** A throwaway project folder with this project's Pulumi.yaml and the given stack files (by stack name). */
+export function projectWith(stacks: Readonly<Record<string, string>>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "project-"));
+    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    for (const [stack, text] of Object.entries(stacks)) {
+        fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+    }
+    return dir;
 }

@@ -6,7 +6,6 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { kubernetesObjects } from "../../offline/manifests";
 import { runProgram } from "../../offline/run";
@@ -18,6 +17,7 @@ import { readiness, type E2eTarget } from "../../e2e/prerequisites";
 import { changed, parsePreview } from "../../e2e/steps";
 import { Workspace, type CliResult } from "../../e2e/workspace";
 import { MANUAL_SERVICES } from "../sources";
+import { projectWith } from "../support";
 import { CLI_GAVE_TRICKY, CLI_TYPED_CASES, TRICKY_STACK } from "../fixtures/cli-config";
 
 let target: E2eTarget;
@@ -75,9 +75,7 @@ describe("config: the offline loader gives the program what the CLI gives it", f
     after(() => probe?.dispose());
 
     const compare = (stack: string, text: string, cli: ProbeResult) => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loader-"));
-        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+        const dir = projectWith({ [stack]: text });
         if ("error" in cli) {
             assert.throws(() => stackConfig(stack, dir), (e: Error) => e.message.includes(cli.error) || cli.error.includes(e.message), `CLI: ${cli.error}`);
         } else {
