@@ -43,6 +43,17 @@ export function namespaceExists(target: E2eTarget, namespace: string): boolean {
     return kubectl(target, ["get", "namespace", "--ignore-not-found", "-o", "name", namespace]).trim() !== "";
 }
 
+/** Waits until none of the namespaces exists (the namespace controller has emptied them); throws after `seconds`. */
+export async function waitUntilGone(target: E2eTarget, namespaces: readonly string[], seconds: number): Promise<void> {
+    const end = Date.now() + seconds * 1000;
+    while (namespaces.some((n) => namespaceExists(target, n))) {
+        if (Date.now() > end) {
+            throw new Error(`namespaces ${namespaces.join(", ")} still exist after ${seconds} s`);
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+    }
+}
+
 /** One object as JSON, or undefined when it does not exist. */
 export function getObject(target: E2eTarget, kind: string, namespace: string | undefined, name: string): Record<string, unknown> | undefined {
     const out = kubectl(target, ["get", kind, name, "--ignore-not-found", "-o", "json", ...(namespace ? ["-n", namespace] : [])]).trim();

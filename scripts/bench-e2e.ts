@@ -11,30 +11,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { namespaceExists } from "../e2e/cluster";
+import { waitUntilGone } from "../e2e/cluster";
+import { median } from "../lib/median";
 import { readiness, type E2eTarget } from "../e2e/prerequisites";
 import { Workspace, type CliResult } from "../e2e/workspace";
 import { parseArgs } from "../offline/args";
 import { render } from "./render";
 
-function median(values: readonly number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 function timed(target: E2eTarget, args: readonly string[]): number {
     const start = process.hrtime.bigint();
     execFileSync("kubectl", ["--kubeconfig", target.kubeconfig, "--context", target.context, ...args], { stdio: "ignore", timeout: 600_000 });
     return Number(process.hrtime.bigint() - start) / 1e9;
-}
-
-async function waitGone(target: E2eTarget, namespaces: readonly string[]): Promise<void> {
-    const end = Date.now() + 300_000;
-    while (namespaces.some((n) => namespaceExists(target, n))) {
-        if (Date.now() > end) throw new Error(`namespaces ${namespaces.join(", ")} still exist after 5 minutes`);
-        await new Promise((r) => setTimeout(r, 1000));
-    }
 }
 
 function must(result: CliResult, what: string): number {
@@ -68,7 +55,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
         apply.push(timed(target, ["apply", "--server-side", "--force-conflicts", "-R", "-f", dir]));
         del.push(timed(target, ["delete", "-R", "-f", dir, "--wait=true"]));
-        await waitGone(target, namespaces);
+        await waitUntilGone(target, namespaces, 300);
     }
 
     const ws = Workspace.create(target);
@@ -82,7 +69,7 @@ async function main(): Promise<void> {
             figures.change.push(must(await ws.pulumi(["up", "-s", stack, "--yes", "--skip-preview"]), "pulumi up after a change"));
             figures.destroy.push(must(await ws.pulumi(["destroy", "-s", stack, "--yes", "--skip-preview"]), "pulumi destroy"));
             ws.setConfig(stack, { services: undefined });
-            await waitGone(target, namespaces);
+            await waitUntilGone(target, namespaces, 300);
         }
     } finally {
         ws.dispose();

@@ -10,13 +10,8 @@ import { kubernetesObjects } from "../offline/manifests";
 import { parseArgs } from "../offline/args";
 import { runProgram } from "../offline/run";
 import { stackNames } from "../offline/stack-config";
+import { median } from "../lib/median";
 import { formatCpu, formatMemory } from "../lib/quantity";
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function main(): Promise<void> {
     const args = parseArgs(process.argv.slice(2), ["runs"]);

@@ -10,7 +10,7 @@ import * as path from "path";
 import { kubernetesObjects } from "../../offline/manifests";
 import { runProgram } from "../../offline/run";
 import { PROJECT_DIR, stackConfig, stackNames } from "../../offline/stack-config";
-import { getObject, idOf, kubectl, liveObjects, namespaceExists } from "../../e2e/cluster";
+import { getObject, idOf, kubectl, liveObjects, waitUntilGone } from "../../e2e/cluster";
 import { ConfigProbe, type ProbeResult } from "../../e2e/config-probe";
 import { predictedChanges, protectedObjects } from "../../e2e/predict";
 import { readiness, type E2eTarget } from "../../e2e/prerequisites";
@@ -57,16 +57,6 @@ async function assertAllExist(stack: string, config: Record<string, unknown>): P
         "objects render writes that the API server does not hold",
     );
     assert.ok(expected.ids.length > 50, `only ${expected.ids.length} objects rendered`);
-}
-
-async function waitUntil(what: string, check: () => boolean, seconds = 120): Promise<void> {
-    const end = Date.now() + seconds * 1000;
-    while (!check()) {
-        if (Date.now() > end) {
-            assert.fail(`timed out after ${seconds} s waiting until ${what}`);
-        }
-        await new Promise((r) => setTimeout(r, 2000));
-    }
 }
 
 describe("config: the offline loader gives the program what the CLI gives it", function () {
@@ -225,7 +215,7 @@ describe("dev: the whole system on a real API server", function () {
     it("destroy leaves no object of the stack in the API server", async () => {
         const { namespaces } = await rendered("dev", dev.base());
         ok(await dev.ws().pulumi(["destroy", "-s", "dev", "--yes", "--skip-preview"]), "destroy");
-        await waitUntil(`namespaces ${namespaces.join(", ")} are gone`, () => namespaces.every((n) => !namespaceExists(target, n)));
+        await waitUntilGone(target, namespaces, 120);
     });
 });
 
