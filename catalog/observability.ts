@@ -26,9 +26,11 @@ export const KIBANA: Tool = { name: "kibana", title: "Kibana", port: 5601, healt
 export const ELASTICSEARCH: Tool = { name: "elasticsearch", title: "Elasticsearch", port: 9200 };
 /** Where the log shipper delivers (the Beats protocol). */
 export const LOGSTASH: Tool = { name: "logstash", title: "Logstash", port: 5044 };
+/** Not in the manual either: what turns Prometheus' alerts into notifications (9.3, "Detección"). */
+export const ALERTMANAGER: Tool = { name: "alertmanager", title: "Alertmanager", port: 9093 };
 
 /** Every tool, for rules that look one up by workload name. */
-export const TOOLS: readonly Tool[] = [ZIPKIN, PROMETHEUS, GRAFANA, KIBANA, ELASTICSEARCH, LOGSTASH];
+export const TOOLS: readonly Tool[] = [ZIPKIN, PROMETHEUS, GRAFANA, KIBANA, ELASTICSEARCH, LOGSTASH, ALERTMANAGER];
 
 /** The log shipper runs beside a stack's namespace, in `<namespace>-logging`. */
 export const LOGGING_SUFFIX = "-logging";
@@ -45,15 +47,40 @@ export const MANUAL_QUERIES = [
 /** Manual 4.3: the fields the Kibana queries filter on. */
 export const LOG_FIELDS = { level: "level", service: "service.name", correlation: "correlation_id", time: "@timestamp" } as const;
 
-/** Manual 10.2: what each alert severity means and how fast someone must answer. */
+/**
+ * Manual 10.2: what each alert severity means and how fast someone must answer; `within` is
+ * that response time as a duration (one business day read as 24h: Alertmanager knows no
+ * business hours).
+ */
 export const SLA = {
-    P0: { meaning: "System down", response: "15 min" },
-    P1: { meaning: "Critical functionality affected", response: "1 hour" },
-    P2: { meaning: "Partial degradation", response: "4 hours" },
-    P3: { meaning: "Minor issue", response: "1 business day" },
+    P0: { meaning: "System down", response: "15 min", within: "15m" },
+    P1: { meaning: "Critical functionality affected", response: "1 hour", within: "1h" },
+    P2: { meaning: "Partial degradation", response: "4 hours", within: "4h" },
+    P3: { meaning: "Minor issue", response: "1 business day", within: "24h" },
 } as const;
 
 export type Severity = keyof typeof SLA;
+
+/** Manual 10.1: who answers. */
+export const SUPPORT_LEVELS = {
+    L1: { team: "DevOps", scope: "basic operations, monitoring" },
+    L2: { team: "SRE", scope: "advanced troubleshooting, performance tuning" },
+    L3: { team: "Development", scope: "architectural changes, critical bugs" },
+} as const;
+
+export type SupportLevel = keyof typeof SUPPORT_LEVELS;
+
+/**
+ * Which levels each severity reaches, read from 10.1's scopes: L1 monitors everything; L2
+ * troubleshoots and tunes performance (outages, errors, latency); L3 fixes critical bugs
+ * (outages and critical functionality).
+ */
+export const ESCALATION: Readonly<Record<Severity, readonly SupportLevel[]>> = {
+    P0: ["L1", "L2", "L3"],
+    P1: ["L1", "L2", "L3"],
+    P2: ["L1", "L2"],
+    P3: ["L1"],
+};
 
 /** The label every scraped series carries, naming the catalog service it came from. */
 export const SERVICE_LABEL = "service";

@@ -20,6 +20,25 @@ export function parsePrometheusDuration(text: string): number | undefined {
     return m.slice(1).reduce((total, n, i) => total + (n === undefined ? 0 : Number(n) * UNIT_MS[i]!), 0);
 }
 
+/** The shortest Prometheus duration for whole seconds, as Prometheus prints one (`1h20m`, `0s`). */
+export function formatPrometheusDuration(ms: number): string {
+    let rest = Math.round(ms / 1000) * 1000;
+    if (rest === 0) {
+        return "0s";
+    }
+    const units = ["y", "w", "d", "h", "m", "s"];
+    let text = "";
+    units.forEach((unit, i) => {
+        const size = UNIT_MS[i]!;
+        const n = Math.floor(rest / size);
+        if (n > 0) {
+            text += `${n}${unit}`;
+            rest -= n * size;
+        }
+    });
+    return text;
+}
+
 const JVM_SIZE = /^([1-9][0-9]*)([kKmMgGtT]?)$/;
 const JVM_FACTOR: Record<string, number> = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
 
