@@ -33,6 +33,7 @@ interface MonitorLike {
 }
 
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+export const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
 
 /** The value the mocks give a RandomPassword of that name and inputs (keepers change it, as in the provider). */
 export function mockPassword(name: string, inputs: Record<string, unknown> = {}): string {
@@ -74,6 +75,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         if (args.type === RANDOM_PASSWORD) {
             // What the provider would generate; recognisable, so tests can look for leaks of it.
             state.result = mockPassword(args.name, args.inputs);
+        }
+        if (args.type === RANDOM_BYTES) {
+            const bytes = Buffer.from(digestOf([args.name, args.inputs]), "hex").subarray(0, Number(args.inputs.length));
+            state.hex = bytes.toString("hex");
+            state.base64 = bytes.toString("base64");
         }
         if (args.type === "docker:index/remoteImage:RemoteImage") {
             state.imageId = `sha256:${digestOf(args.inputs)}`;

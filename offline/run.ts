@@ -12,6 +12,8 @@ export interface RunOptions {
     readonly config?: Record<string, unknown>;
     /** Config keys to remove, by bare key. */
     readonly unset?: readonly string[];
+    /** Bare keys the engine would hold as secrets (set with `pulumi config set --secret`). */
+    readonly secrets?: readonly string[];
 }
 
 export interface RunResult {
@@ -31,7 +33,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
         delete config[`${project}:${key}`];
     }
 
-    pulumi.runtime.setAllConfig(config);
+    pulumi.runtime.setAllConfig(config, (options.secrets ?? []).map((key) => `${project}:${key}`));
     const mocks = new RecordingMocks();
     await mocks.install(project, options.stack);
     // Imported after the mocks are in place, as Pulumi requires.

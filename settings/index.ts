@@ -8,7 +8,7 @@ import type { ObservabilitySettings } from "./observability";
 import type { Resources } from "./resources";
 
 export type { DockerSettings, ImageBuildSettings } from "./docker";
-export type { AlertThresholds, JvmToolSettings, ObservabilitySettings, StoredToolSettings, ToolSettings } from "./observability";
+export type { AlertingSettings, AlertThresholds, JvmToolSettings, LevelReceivers, Smtp, ObservabilitySettings, StoredToolSettings, ToolSettings } from "./observability";
 export type { Resources } from "./resources";
 
 export interface Autoscaling {

@@ -14,10 +14,14 @@ export class ConfigError extends Error {
     }
 }
 
-/** `ecommerce:services.order-service.resources.limits.memory`, the path `pulumi config set --path` takes. */
+/** `ecommerce:services.order-service.resources.limits.memory`, `ecommerce:alertReceivers.L1.slack[0].url`: the path `pulumi config set --path` takes. */
 export function configKey(project: string, path: readonly PropertyKey[]): string {
-    const [top, ...rest] = path.map(String);
-    return [`${project}:${top ?? ""}`, ...rest].join(".");
+    return `${project}:${configPath(path)}`;
+}
+
+/** The same path without the project: `alertReceivers.L1.slack[0].url`. */
+export function configPath(path: readonly PropertyKey[]): string {
+    return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`)).join("");
 }
 
 export function describeIssue(project: string, issue: core.$ZodIssue): string {

@@ -47,6 +47,15 @@ export const OBSERVABILITY_DEFAULTS = {
             resources: resources(["100m", "128Mi"], ["500m", "512Mi"]),
         },
     },
+    alerting: {
+        enabled: true,
+        alertmanager: {
+            image: "docker.io/prom/alertmanager:v0.27.0",
+            storageSize: "1Gi",
+            storageClass: "",
+            resources: resources(["50m", "64Mi"], ["200m", "256Mi"]),
+        },
+    },
     logging: {
         enabled: true,
         elasticsearch: {

@@ -5,6 +5,7 @@ import { OBSERVABILITY_DEFAULTS } from "./defaults";
 import type { ObservabilitySettings, StoredToolSettings, ToolSettings } from "../settings/observability";
 import type { Resources } from "../settings/resources";
 import { checkResources, mergeResources } from "./resources";
+import type { AlertingSettings } from "../settings/observability";
 import type { ObservabilityOverride, ResourcesOverride } from "./schema";
 
 type Key = (...path: string[]) => string;
@@ -25,7 +26,13 @@ interface ToolDefaults {
     readonly heapSize?: string;
 }
 
-export function resolveObservability(override: ObservabilityOverride, key: Key, problems: string[]): ObservabilitySettings {
+/** `receivers`: the resolved `alertReceivers` key, which Alertmanager gets when it runs. */
+export function resolveObservability(
+    override: ObservabilityOverride,
+    key: Key,
+    problems: string[],
+    receivers: Pick<AlertingSettings, "receivers" | "smtp">,
+): ObservabilitySettings {
     const d = OBSERVABILITY_DEFAULTS;
     const tool = (defaults: ToolDefaults, given: ToolOverride | undefined, path: string[]): ToolSettings => {
         const resources = mergeResources(defaults.resources, given?.resources);
@@ -46,15 +53,20 @@ export function resolveObservability(override: ObservabilityOverride, key: Key, 
     const tracing = { ...d.tracing, ...override.tracing };
     const metrics = { ...d.metrics, ...override.metrics };
     const logging = { ...d.logging, ...override.logging };
+    const alerting = { ...d.alerting, ...override.alerting };
     const at = (...path: string[]) => ["observability", ...path];
+    if (override.alerting?.enabled === true && !metrics.enabled) {
+        problems.push(`${key("observability", "alerting", "enabled")}: Alertmanager routes Prometheus' alerts, so it needs ${key("observability", "metrics", "enabled")}: true; turn metrics on or alerting off`);
+    }
     if (!logging.enabled) {
-        return { tracing: resolveTracing(), metrics: resolveMetrics() };
+        return { tracing: resolveTracing(), metrics: resolveMetrics(), alerting: resolveAlerting() };
     }
     const es = stored(d.logging.elasticsearch, override.logging?.elasticsearch, at("logging", "elasticsearch"));
     const ls = tool(d.logging.logstash, override.logging?.logstash, at("logging", "logstash"));
     return {
         tracing: resolveTracing(),
         metrics: resolveMetrics(),
+        alerting: resolveAlerting(),
         logging: {
             elasticsearch: { ...es, heapSize: heap(d.logging.elasticsearch, override.logging?.elasticsearch, es.resources, at("logging", "elasticsearch")) },
             logstash: { ...ls, heapSize: heap(d.logging.logstash, override.logging?.logstash, ls.resources, at("logging", "logstash")) },
@@ -77,6 +89,12 @@ export function resolveObservability(override: ObservabilityOverride, key: Key, 
                   prometheus: stored(d.metrics.prometheus, override.metrics?.prometheus, at("metrics", "prometheus")),
                   grafana: stored(d.metrics.grafana, override.metrics?.grafana, at("metrics", "grafana")),
               }
+            : undefined;
+    }
+
+    function resolveAlerting(): ObservabilitySettings["alerting"] {
+        return alerting.enabled && metrics.enabled
+            ? { alertmanager: stored(d.alerting.alertmanager, override.alerting?.alertmanager, at("alerting", "alertmanager")), ...receivers }
             : undefined;
     }
 }

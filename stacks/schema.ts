@@ -212,6 +212,10 @@ export const observabilityOverride = strict({
         prometheus: strict({ ...tool, ...storage }).optional(),
         grafana: strict({ ...tool, ...storage }).optional(),
     }).optional(),
+    alerting: strict({
+        enabled: z.boolean().optional(),
+        alertmanager: strict({ ...tool, ...storage }).optional(),
+    }).optional(),
     logging: strict({
         enabled: z.boolean().optional(),
         elasticsearch: strict({ ...tool, ...storage, heapSize: jvmHeap.optional() }).optional(),
@@ -219,6 +223,42 @@ export const observabilityOverride = strict({
         kibana: strict(tool).optional(),
         shipper: strict(tool).optional(),
     }).optional(),
+});
+
+/** An http(s) URL; the message never quotes it, since it may carry a token. */
+const receiverUrl = z.string({ error: "must be a URL (text)" }).superRefine((u, ctx) => {
+    let url: URL | undefined;
+    try {
+        url = new URL(u);
+    } catch {
+        url = undefined;
+    }
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+        ctx.addIssue({ code: "custom", message: "must be an http:// or https:// URL (value not shown: it may hold a token)" });
+    }
+});
+
+const emailAddress = z.string({ error: "must be an email address" }).regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, "must be an email address such as devops@example.com");
+
+const levelReceivers = strict({
+    email: z.array(emailAddress, { error: "must be a list of email addresses" }).optional(),
+    slack: z.array(strict({ url: receiverUrl, channel: z.string().regex(/^[#@]?\S+$/, "must be a Slack channel such as #devops").optional() })).optional(),
+    pagerduty: z.array(strict({ routingKey: z.string({ error: "must be a PagerDuty Events API v2 integration key" }).min(1, "must not be empty") })).optional(),
+    webhook: z.array(strict({ url: receiverUrl })).optional(),
+});
+
+/** Who Alertmanager notifies, per support level of manual 10.1; credentials must be Pulumi secrets (checked in settings). */
+export const alertReceiversOverride = strict({
+    smtp: strict({
+        smarthost: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, "must be host:port of the mail server, e.g. smtp.example.com:587"),
+        from: emailAddress,
+        username: z.string().optional(),
+        password: z.string().optional(),
+        requireTls: z.boolean().optional(),
+    }).optional(),
+    L1: levelReceivers.optional(),
+    L2: levelReceivers.optional(),
+    L3: levelReceivers.optional(),
 });
 
 const port = z.number({ error: "must be a TCP port number" }).int("must be a TCP port number").min(1, "must be a TCP port from 1 to 65535").max(65535, "must be a TCP port from 1 to 65535");
@@ -306,6 +346,7 @@ export const stackConfig = strict({
     services: fromJson(servicesOverride),
     postgres: fromJson(postgresOverride),
     observability: fromJson(observabilityOverride),
+    alertReceivers: fromJson(alertReceiversOverride),
     docker: fromJson(dockerOverride),
     imageBuild: fromJson(imageBuildOverride),
 });
@@ -315,3 +356,4 @@ export type ServiceOverride = z.output<typeof serviceOverride>;
 export type ResourcesOverride = z.output<typeof resourcesOverride>;
 export type PostgresOverride = z.output<typeof postgresOverride>;
 export type ObservabilityOverride = z.output<typeof observabilityOverride>;
+export type AlertReceiversOverride = z.output<typeof alertReceiversOverride>;

@@ -5,7 +5,8 @@
  */
 import { isPublicImage, MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
 import { LOGGING_SUFFIX } from "../catalog/observability";
-import { ConfigError, configKey, describeIssue } from "./config-error";
+import { ConfigError, configKey, configPath, describeIssue } from "./config-error";
+import { resolveAlertReceivers } from "./alert-receivers";
 import { foreignKeyProblems } from "./foreign-keys";
 import { doubtfulSettings } from "./sense";
 import { POSTGRES_DEFAULTS } from "./defaults";
@@ -27,6 +28,8 @@ export function loadSettings(
     stack: string,
     /** Every config key outside the project's namespace, in full (`kubernetes:context`). */
     foreignKeys: readonly string[] = [],
+    /** The project's keys the engine holds as secrets, without the prefix. */
+    secretKeys: readonly string[] = [],
 ): Settings {
     const problems: string[] = [];
     const foreign = foreignKeyProblems(foreignKeys, project);
@@ -45,7 +48,7 @@ export function loadSettings(
     if (problems.length > 0 || !parsed.success) {
         throw new ConfigError(problems, stack);
     }
-    const settings = resolve(parsed.data, raw, foreign.doubtful, project, stack, problems);
+    const settings = resolve(parsed.data, raw, foreign.doubtful, secretKeys, project, stack, problems);
     if (problems.length > 0) {
         throw new ConfigError(problems, stack);
     }
@@ -56,11 +59,12 @@ function resolve(
     config: StackConfig,
     raw: Readonly<Record<string, string>>,
     doubtfulKeys: readonly string[],
+    secretKeys: readonly string[],
     project: string,
     stack: string,
     problems: string[],
 ): Settings {
-    const key = (...path: string[]) => configKey(project, path);
+    const key = (...path: (string | number)[]) => configKey(project, path);
     checkNamespaceRoom(config, key, problems);
     const stackResources = mergeResources(MANUAL_RESOURCES, config.resources);
     checkResources(stackResources, config.resources, ["resources"], key, problems);
@@ -90,7 +94,8 @@ function resolve(
     }
 
     const postgres = resolvePostgres(config, key, problems);
-    const observability = resolveObservability(config.observability, key, problems);
+    const receivers = resolveAlertReceivers(config.alertReceivers, secretKeys.includes("alertReceivers"), key, (...path) => configPath(path), problems);
+    const observability = resolveObservability(config.observability, key, problems, receivers);
     const warnings: string[] = [];
     // What development only warns about, production refuses.
     const doubtful = config.environment === "production" ? problems : warnings;

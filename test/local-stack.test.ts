@@ -133,7 +133,7 @@ describe("local stack on Docker", () => {
 
     it("keeps data in named volumes that survive destroy unless told otherwise", async () => {
         const volumes = d.resources.filter((r) => r.type === "docker:index/volume:Volume");
-        assert.deepEqual(volumes.map((v) => v.name).sort(), ["local-elasticsearch-data", "local-grafana-data", "local-postgres-backups", "local-postgres-data", "local-prometheus-data"]);
+        assert.deepEqual(volumes.map((v) => v.name).sort(), ["local-alertmanager-data", "local-elasticsearch-data", "local-grafana-data", "local-postgres-backups", "local-postgres-data", "local-prometheus-data"]);
         assert.ok(volumes.every((v) => v.retainOnDelete));
         assert.deepEqual(container(d, "postgres").inputs.volumes.map((v) => v.containerPath), ["/var/lib/postgresql/data"]);
         const down = await declare({ stack: "local", config: { docker: { keepVolumes: false } } });

@@ -1,6 +1,7 @@
-/** The generated Prometheus and Grafana files, read back from the ConfigMaps a stack declares. */
+/** The generated Prometheus, Grafana and Alertmanager files, read back from the ConfigMaps and Secret a stack declares. */
 import { strict as assert } from "assert";
 import { parse } from "yaml";
+import { revealSecrets } from "../offline/manifests";
 import { find, type Declared } from "./support";
 
 interface ScrapeJob {
@@ -37,3 +38,28 @@ export function dashboardQueries(d: Declared): { title: string; expr: string }[]
     return dashboard.panels.filter((p) => p.targets).flatMap((p) => p.targets!.map((t) => ({ title: p.title, expr: t.expr })));
 }
 
+export interface Route {
+    receiver?: string;
+    matchers?: string[];
+    group_by?: string[];
+    group_wait?: string;
+    group_interval?: string;
+    repeat_interval?: string;
+    continue?: boolean;
+    routes?: Route[];
+}
+
+export interface AlertmanagerFile {
+    global: Record<string, unknown>;
+    route: Route;
+    inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
+    receivers: ({ name: string } & Record<string, unknown>)[];
+}
+
+/** The configuration as the pod reads it: the Secret's file, secrets revealed. */
+export function alertmanagerFile(d: Declared): AlertmanagerFile {
+    const secret = d.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "alertmanager-config");
+    assert.ok(secret, "a Secret alertmanager-config");
+    const data = revealSecrets(secret.inputs.stringData) as Record<string, string>;
+    return parse(data["alertmanager.yml"]!) as AlertmanagerFile;
+}

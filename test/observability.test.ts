@@ -22,10 +22,12 @@ for (const stack of ["dev", "prod"]) {
             declared = await declare({ stack });
         });
 
-        it("runs each tool of manual 4.2 behind a Service on the manual's port, and says how to reach it", () => {
+        it("runs each tool of manual 4.2 (and Alertmanager) behind a Service on its port, and says how to reach it", () => {
             const tools = declared.outputs.tools as Record<string, string>;
-            assert.deepEqual(Object.keys(tools).sort(), Object.keys(MANUAL_TOOLS).sort());
-            for (const [title, port] of Object.entries(MANUAL_TOOLS)) {
+            // Beyond the manual's list: Alertmanager, on its upstream port (issue 15).
+            const expected = { ...MANUAL_TOOLS, Alertmanager: 9093 };
+            assert.deepEqual(Object.keys(tools).sort(), Object.keys(expected).sort());
+            for (const [title, port] of Object.entries(expected)) {
                 const name = title.toLowerCase().replace(/\s+/g, "-");
                 assert.equal(serviceLine(declared, name), port, title);
                 assert.equal(tools[title], `kubectl port-forward -n ${stack} svc/${name} ${port}:${port}  # then http://localhost:${port}`);
@@ -275,7 +277,7 @@ describe("observability config", () => {
         [{ logging: { logstash: { heapSize: "1GB" } } }, /ecommerce:observability\.logging\.logstash\.heapSize: "1GB" must be a JVM heap size such as "512m"/],
         [{ metrics: { grafana: { image: "grafana/grafana:latest" } } }, /ecommerce:observability\.metrics\.grafana\.image: .*latest/],
         [{ metrics: { prometheus: { storageSize: "lots" } } }, /ecommerce:observability\.metrics\.prometheus\.storageSize: "lots" is not a positive Kubernetes memory quantity/],
-        [{ logs: {} }, /ecommerce:observability\.logs: unknown key; allowed keys here: tracing, metrics, logging/],
+        [{ logs: {} }, /ecommerce:observability\.logs: unknown key; allowed keys here: tracing, metrics, alerting, logging/],
     ] as const) {
         it(`rejects ${JSON.stringify(config)}`, async () => {
             await assert.rejects(runProgram({ stack: "prod", config: { observability: config } }), (error: unknown) => {

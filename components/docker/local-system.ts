@@ -2,8 +2,10 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { POSTGRES, SERVICES, actuatorPath, serviceSpec } from "../../catalog";
-import { ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
+import { ALERTMANAGER, ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
 import type { Settings } from "../../settings";
+import { ALERTMANAGER_CONFIG_FILE, alertmanagerConfig } from "../observability/alertmanager-config";
+import { silentNotice } from "../observability/alerting";
 import { DASHBOARDS_DIR, grafanaDashboards, grafanaProvisioning } from "../observability/grafana-files";
 import { filebeatDockerConfig, logstashPipeline } from "../observability/log-pipeline";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observability/prometheus-config";
@@ -186,7 +188,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                     name: PROMETHEUS.name,
                     image: image(obs.metrics.prometheus.image),
                     files: {
-                        [`${CONFIG_DIR}/prometheus.yml`]: stringify(prometheusConfig({ kind: "static" }, ns)),
+                        [`${CONFIG_DIR}/prometheus.yml`]: stringify(prometheusConfig({ kind: "static" }, ns, obs.alerting !== undefined)),
                         [`${CONFIG_DIR}/${RULES_FILE}`]: stringify(alertRules(obs.metrics.alerts)),
                     },
                     command: [`--config.file=${CONFIG_DIR}/prometheus.yml`, "--storage.tsdb.path=/prometheus", `--storage.tsdb.retention.time=${obs.metrics.retention}`],
@@ -216,6 +218,28 @@ export class LocalSystem extends pulumi.ComponentResource {
                 },
                 ctx,
             );
+            if (obs.alerting) {
+                const file = `/etc/alertmanager/${ALERTMANAGER_CONFIG_FILE}`;
+                declareContainer(
+                    {
+                        name: ALERTMANAGER.name,
+                        image: image(obs.alerting.alertmanager.image),
+                        // It holds the receivers' credentials: secret in Pulumi's state.
+                        files: { [file]: pulumi.secret(stringify(alertmanagerConfig(obs.alerting))) },
+                        command: [`--config.file=${file}`, "--storage.path=/alertmanager", "--cluster.listen-address="],
+                        publish: hostPort(ALERTMANAGER.name, ALERTMANAGER.port),
+                        healthcheck: `wget -q -O /dev/null http://localhost:${ALERTMANAGER.port}/-/ready`,
+                        resources: obs.alerting.alertmanager.resources,
+                        volumes: [{ volume: volume("alertmanager-data"), path: "/alertmanager" }],
+                    },
+                    ctx,
+                );
+                urls[ALERTMANAGER.title] = `http://localhost:${hostPort(ALERTMANAGER.name, ALERTMANAGER.port).host}`;
+                const notice = silentNotice(obs.alerting, urls[ALERTMANAGER.title]!);
+                if (notice) {
+                    void pulumi.log.info(notice, this);
+                }
+            }
             urls[PROMETHEUS.title] = `http://localhost:${hostPort(PROMETHEUS.name, PROMETHEUS.port).host}`;
             urls[GRAFANA.title] = `http://localhost:${hostPort(GRAFANA.name, GRAFANA.port).host}`;
         }

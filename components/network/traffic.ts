@@ -3,8 +3,8 @@
  * the network policies. Every edge says why it exists.
  */
 import { POSTGRES, SERVICES, serviceSpec } from "../../catalog";
-import { ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
-import type { Settings } from "../../settings";
+import { ALERTMANAGER, ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, SUPPORT_LEVELS, ZIPKIN, type SupportLevel } from "../../catalog/observability";
+import type { AlertingSettings, Settings } from "../../settings";
 import { scrapedServices } from "../observability/prometheus-config";
 
 /** A group of pods by the `app.kubernetes.io/name` they carry, in the stack's namespace unless said. */
@@ -37,6 +37,25 @@ export const SMOKE_TEST = "smoke-test";
 export const LOG_SHIPPER = "log-shipper";
 /** Ports the Kubernetes API server answers on (managed clusters 443, kubeadm and kind 6443). */
 export const API_SERVER_PORTS = [443, 6443] as const;
+
+/** The ports Alertmanager's configured receivers listen on: each URL's (443/80 by scheme) and the mail server's. */
+export function receiverPorts(alerting: Pick<AlertingSettings, "receivers" | "smtp">): number[] {
+    const ports = new Set<number>();
+    for (const level of Object.keys(SUPPORT_LEVELS) as SupportLevel[]) {
+        const r = alerting.receivers[level];
+        for (const { url } of [...r.slack, ...r.webhook]) {
+            const parsed = new URL(url);
+            ports.add(parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80);
+        }
+        if (r.pagerduty.length > 0) {
+            ports.add(443); // events.pagerduty.com
+        }
+        if (r.email.length > 0 && alerting.smtp) {
+            ports.add(Number(alerting.smtp.smarthost.split(":").at(-1)));
+        }
+    }
+    return [...ports].sort((a, b) => a - b);
+}
 
 export function isPod(peer: Peer): peer is PodPeer {
     return "pod" in peer;
@@ -85,6 +104,12 @@ export function trafficEdges(settings: Settings, shipperNamespace: string): Edge
         }
         if (observability.tracing) {
             add(pod(GRAFANA.name), pod(ZIPKIN.name), ZIPKIN.port, "reads traces");
+        }
+    }
+    if (observability.alerting) {
+        add(pod(PROMETHEUS.name), pod(ALERTMANAGER.name), ALERTMANAGER.port, "sends firing alerts");
+        for (const port of receiverPorts(observability.alerting)) {
+            add(pod(ALERTMANAGER.name), { external: "alert-receivers" }, port, "notifies the support levels");
         }
     }
     if (observability.logging) {

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { serviceSpec } from "../../catalog";
-import { GRAFANA, KIBANA, PROMETHEUS, ZIPKIN, type Tool } from "../../catalog/observability";
+import { ALERTMANAGER, GRAFANA, KIBANA, PROMETHEUS, ZIPKIN, type Tool } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../settings";
+import { Alerting } from "./alerting";
 import { Logging } from "./logging";
 import { Metrics } from "./metrics";
 import { Tracing } from "./tracing";
@@ -17,7 +18,7 @@ export interface ObservabilityArgs {
 
 /**
  * The manual's section 4 tooling, each part optional per stack: tracing (Zipkin), metrics
- * (Prometheus, Grafana) and logs (Elasticsearch, Logstash, Kibana, a log shipper).
+ * (Prometheus, Grafana, Alertmanager) and logs (Elasticsearch, Logstash, Kibana, a log shipper).
  */
 export class Observability extends pulumi.ComponentResource {
     /** For each tool of manual 4.2 that runs: the command that makes it reachable on its manual URL. */
@@ -41,11 +42,18 @@ export class Observability extends pulumi.ComponentResource {
                     settings: settings.metrics,
                     tracing: settings.tracing !== undefined,
                     logging: logging !== undefined,
+                    alerting: settings.alerting !== undefined,
                     secretsRotation: args.secretsRotation,
                 },
                 parent,
             );
             this.grafanaAdminPassword = metrics.grafanaAdminPassword;
+        }
+
+        const forward = (tool: Tool) =>
+            `kubectl port-forward -n ${args.namespaceName} svc/${tool.name} ${tool.port}:${tool.port}  # then http://localhost:${tool.port}`;
+        if (settings.alerting) {
+            new Alerting("alerting", { ...common, settings: settings.alerting, access: forward(ALERTMANAGER) }, parent);
         }
 
         const discovery = serviceSpec("service-discovery");
@@ -55,14 +63,12 @@ export class Observability extends pulumi.ComponentResource {
             [GRAFANA.title, GRAFANA, settings.metrics !== undefined],
             [ZIPKIN.title, ZIPKIN, settings.tracing !== undefined],
             [KIBANA.title, KIBANA, settings.logging !== undefined],
+            [ALERTMANAGER.title, ALERTMANAGER, settings.alerting !== undefined],
         ];
         this.access = Object.fromEntries(
             tools
                 .filter(([, , running]) => running)
-                .map(([title, tool]) => [
-                    title,
-                    `kubectl port-forward -n ${args.namespaceName} svc/${tool.name} ${tool.port}:${tool.port}  # then http://localhost:${tool.port}`,
-                ]),
+                .map(([title, tool]) => [title, forward(tool)]),
         );
         this.registerOutputs({ access: this.access });
     }

@@ -20,6 +20,8 @@ export interface MetricsArgs {
     /** Which other tools Grafana gets as datasources. */
     readonly tracing: boolean;
     readonly logging: boolean;
+    /** Whether Alertmanager runs, to send the alerts to. */
+    readonly alerting: boolean;
     readonly skipAwait: boolean;
     /** Bumping it regenerates the admin password. */
     readonly secretsRotation: number;
@@ -69,7 +71,7 @@ export class Metrics extends pulumi.ComponentResource {
         );
 
         const promFiles = {
-            "prometheus.yml": stringify(prometheusConfig({ kind: "kubernetes", namespace: args.namespaceName }, args.namespaceName)),
+            "prometheus.yml": stringify(prometheusConfig({ kind: "kubernetes", namespace: args.namespaceName }, args.namespaceName, args.alerting)),
             [RULES_FILE]: stringify(alertRules(settings.alerts)),
         };
         const promConfig = new k8s.core.v1.ConfigMap("prometheus-config", { metadata: meta("prometheus-config"), data: promFiles }, parent);

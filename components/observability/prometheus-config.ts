@@ -4,7 +4,7 @@
  * Adding a service to the catalog adds its job and its alerts.
  */
 import { SERVICES, actuatorPath, type ServiceSpec } from "../../catalog";
-import { PROMETHEUS, SERVICE_LABEL, SLA, type Severity } from "../../catalog/observability";
+import { ALERTMANAGER, PROMETHEUS, SERVICE_LABEL, SLA, type Severity } from "../../catalog/observability";
 import type { AlertThresholds } from "../../settings";
 
 export const CONFIG_DIR = "/etc/prometheus";
@@ -38,10 +38,12 @@ export function scrapeJob(spec: ServiceSpec, discovery: Discovery): Record<strin
     };
 }
 
-export function prometheusConfig(discovery: Discovery, instance: string): Record<string, unknown> {
+/** `alerting`: whether Alertmanager runs beside Prometheus (under its catalog name, on either target). */
+export function prometheusConfig(discovery: Discovery, instance: string, alerting: boolean): Record<string, unknown> {
     return {
         global: { scrape_interval: "30s", evaluation_interval: "30s", external_labels: { namespace: instance } },
         rule_files: [`${CONFIG_DIR}/${RULES_FILE}`],
+        ...(alerting ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [`${ALERTMANAGER.name}:${ALERTMANAGER.port}`] }] }] } } : {}),
         scrape_configs: [
             { job_name: PROMETHEUS.name, static_configs: [{ targets: [`localhost:${PROMETHEUS.port}`] }] },
             ...scrapedServices().map((s) => scrapeJob(s, discovery)),
@@ -80,6 +82,17 @@ function alert(
     };
 }
 
+/** The alerts, by what they watch: one outage and the symptoms it would also cause. */
+export const ALERT_NAMES = {
+    down: "ServiceDown",
+    errors: "HighErrorRate",
+    latency: "HighLatencyP95",
+    heap: "HeapPressure",
+} as const;
+
+/** A service that is down also errs, slows and may hold its heap: those alerts add nothing while it is. */
+export const OUTAGE = { alert: ALERT_NAMES.down, symptoms: [ALERT_NAMES.errors, ALERT_NAMES.latency, ALERT_NAMES.heap] } as const;
+
 /** Manual 10.2's levels: P0 a service down, P1 errors, P2 latency, P3 heap pressure. */
 export function alertRules(thresholds: AlertThresholds): Record<string, unknown> {
     const services = scrapedServices().map((s) => s.name);
@@ -91,7 +104,7 @@ export function alertRules(thresholds: AlertThresholds): Record<string, unknown>
                 name: "ecommerce-p0-service-down",
                 rules: services.map((name) =>
                     alert(
-                        "ServiceDown",
+                        ALERT_NAMES.down,
                         "P0",
                         `max(up{${SERVICE_LABEL}="${name}"}) == 0 or absent(up{${SERVICE_LABEL}="${name}"})`,
                         "2m",
@@ -105,7 +118,7 @@ export function alertRules(thresholds: AlertThresholds): Record<string, unknown>
                 name: "ecommerce-sla",
                 rules: [
                     alert(
-                        "HighErrorRate",
+                        ALERT_NAMES.errors,
                         "P1",
                         `sum by (${SERVICE_LABEL}) (rate(${requests}_count{status=~"5..",${all}}[5m])) / sum by (${SERVICE_LABEL}) (rate(${requests}_count{${all}}[5m])) > ${thresholds.errorRate}`,
                         "5m",
@@ -113,7 +126,7 @@ export function alertRules(thresholds: AlertThresholds): Record<string, unknown>
                         "5.1",
                     ),
                     alert(
-                        "HighLatencyP95",
+                        ALERT_NAMES.latency,
                         "P2",
                         `histogram_quantile(0.95, sum by (${SERVICE_LABEL}, le) (rate(${requests}_bucket{${all}}[5m]))) > ${thresholds.latencyP95Seconds}`,
                         "10m",
@@ -121,7 +134,7 @@ export function alertRules(thresholds: AlertThresholds): Record<string, unknown>
                         "5.1",
                     ),
                     alert(
-                        "HeapPressure",
+                        ALERT_NAMES.heap,
                         "P3",
                         `sum by (${SERVICE_LABEL}) (jvm_memory_used_bytes{area="heap",${all}}) / sum by (${SERVICE_LABEL}) (jvm_memory_max_bytes{area="heap",${all}} > 0) > ${thresholds.heapUsedRatio}`,
                         "15m",

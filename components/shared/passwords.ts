@@ -10,6 +10,11 @@ export function generatedPassword(name: string, rotation: number, parent: pulumi
     return pulumi.secret(new random.RandomPassword(name, { length, special: false, keepers: { rotation: String(rotation) } }, { parent }).result);
 }
 
+/** 32 random bytes, hex, secret: a key nobody types (for a keyed digest). */
+export function generatedKey(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+    return pulumi.secret(new random.RandomBytes(name, { length: 32 }, { parent }).hex);
+}
+
 export interface DatabasePasswords {
     readonly superuser: pulumi.Output<string>;
     /** By business service name. */
