@@ -194,6 +194,36 @@ describe("dev: the whole system on a real API server", function () {
         assert.notDeepEqual(after.data, before.data);
     });
 
+    it("alertReceivers: a --secret credential reaches Alertmanager's Secret and no plain text; a plain one is refused", async () => {
+        const ws = dev.ws();
+        const saved = ws.stackFile("dev");
+        const key = "alertReceivers.L2.pagerduty[0].routingKey";
+        const silent = /Alertmanager: (\S+(?:, \S+)*) ha(?:s|ve) no receiver/;
+        assert.equal(silent.exec(output(ok(await ws.pulumi(["preview", "-s", "dev"]), "preview")))?.[1], "L1-devops, L2-sre, L3-development");
+
+        ok(await ws.pulumi(["config", "set", "--path", key, "plain-text-key", "-s", "dev"]), "config set");
+        const refused = await ws.pulumi(["preview", "-s", "dev"]);
+        assert.notEqual(refused.code, 0, "a plain-text credential was accepted");
+        assert.match(output(refused), /ecommerce:alertReceivers\.L2\.pagerduty\[0\]\.routingKey: is a credential and must be a Pulumi secret/);
+        ws.restoreStackFile("dev", saved);
+
+        const credential = `e2e${Date.now().toString(16)}routingkey`;
+        ok(await ws.pulumi(["config", "set", "--secret", "--path", key, credential, "-s", "dev"]), "config set --secret");
+        assert.ok(!ws.stackFile("dev").includes(credential), "the stack file holds the credential in plain text");
+        const preview = ok(await ws.pulumi(["preview", "-s", "dev", "--diff"]), "preview --diff");
+        assert.equal(silent.exec(output(preview))?.[1], "L1-devops, L3-development");
+        const up = ok(await ws.pulumi(["up", "-s", "dev", "--yes", "--skip-preview"]), "up with a receiver");
+        const state = ok(await ws.pulumi(["stack", "export", "-s", "dev"]), "stack export");
+        for (const [what, text] of [["preview", output(preview)], ["up", output(up)], ["state", state.stdout]]) {
+            assert.ok(!text!.includes(credential), `the credential is in plain text in the ${what}`);
+        }
+        const live = getObject(target, "secret", "dev", "alertmanager-config") as { data: Record<string, string> };
+        assert.match(Buffer.from(live.data["alertmanager.yml"]!, "base64").toString(), new RegExp(`routing_key: ${credential}`));
+
+        ws.restoreStackFile("dev", saved);
+        ok(await ws.pulumi(["up", "-s", "dev", "--yes", "--skip-preview"]), "up without receivers");
+    });
+
     it("scaleToZero stops every service and removes the autoscalers; false brings them back", async () => {
         await change(dev.ws(), "dev", dev.base(), { scaleToZero: true });
         const replicas = (name: string) => (getObject(target, "deployment", "dev", name) as { spec: { replicas: number } }).spec.replicas;
