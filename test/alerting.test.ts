@@ -5,6 +5,7 @@
  * generated file are in test/real/amtool.test.ts.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import { parse } from "yaml";
 import { SLA, SUPPORT_LEVELS, type Severity } from "../catalog/observability";
 import { parsePrometheusDuration } from "../lib/durations";
@@ -218,5 +219,19 @@ describe("local stack: Alertmanager", () => {
         const uploads = prometheus.inputs.uploads as { file: string; content: string }[];
         const config = parse(uploads.find((u) => u.file.endsWith("prometheus.yml"))!.content) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
         assert.deepEqual(config.alerting.alertmanagers[0]!.static_configs[0]!.targets, ["alertmanager:9093"]);
+    });
+});
+
+describe("README: alert timings", () => {
+    it("shows the timings the generated routes use, per severity", async () => {
+        const readme = fs.readFileSync(`${__dirname}/../README.md`, "utf8");
+        const { route } = alertmanagerFile(await declare({ stack: "dev" }));
+        for (const severity of Object.keys(SLA) as Severity[]) {
+            const row = readme.split("\n").find((line) => line.trim().startsWith(`| ${severity} |`));
+            assert.ok(row, `README has no timing row for ${severity}`);
+            const child = route.routes!.find((r) => r.matchers?.includes(`severity="${severity}"`))!;
+            const shown = [...row.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+            assert.deepEqual(shown, [child.group_wait, child.group_interval, child.repeat_interval], severity);
+        }
     });
 });

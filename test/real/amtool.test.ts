@@ -13,6 +13,7 @@ import { stringify } from "yaml";
 import { ESCALATION, SLA, SUPPORT_LEVELS, type Severity, type SupportLevel } from "../../catalog/observability";
 import { alertmanagerFile } from "../observability-files";
 import { declare } from "../support";
+import { requireInstalled } from "./installed";
 
 function amtool(...args: string[]) {
     return spawnSync("amtool", args, { encoding: "utf8" });
@@ -39,13 +40,7 @@ for (const [title, options] of [
         let file: string;
         let dir: string;
         before(async function () {
-            if (!available) {
-                if (process.env.CI) {
-                    throw new Error("amtool is not installed; .ci/run must apt-get install prometheus-alertmanager");
-                }
-                console.log("    (amtool not installed: apt-get install prometheus-alertmanager to run these)");
-                this.skip();
-            }
+            requireInstalled(this, available, "amtool", "prometheus-alertmanager");
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "amtool-"));
             file = path.join(dir, "alertmanager.yml");
             fs.writeFileSync(file, stringify(alertmanagerFile(await declare(options))));

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { databaseOwners } from "../../catalog";
 import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
+import { requireInstalled } from "./installed";
 
 const SCRIPTS = path.resolve(__dirname, "..", "..", "scripts", "postgres");
 const DATABASES = databaseOwners().map((s) => s.database);
@@ -68,15 +69,9 @@ describe("PostgreSQL scripts against a real server", function () {
     let backups: string;
 
     before(async function () {
-        if (!bin) {
-            if (process.env.CI) {
-                throw new Error("PostgreSQL is not installed; .ci/run must apt-get install postgresql");
-            }
-            console.log("    (PostgreSQL not installed: apt-get install postgresql to run these)");
-            this.skip();
-        }
+        requireInstalled(this, bin, "PostgreSQL", "postgresql");
         if (!BUSYBOX && process.env.CI) {
-            throw new Error("busybox is not installed; .ci/run must apt-get install busybox (the scripts run under it in the cluster)");
+            requireInstalled(this, false, "busybox", "busybox", "the scripts run under it in the cluster");
         }
         server = await startPostgres(bin);
     });

@@ -11,6 +11,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { dashboardQueries, prometheusFiles } from "../observability-files";
 import { declare } from "../support";
+import { requireInstalled } from "./installed";
 
 /** PROMTOOL names an upstream build (scripts/build-promtool.sh); otherwise the one on PATH. */
 const PROMTOOL = process.env.PROMTOOL ?? "promtool";
@@ -25,13 +26,7 @@ for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: promtool`, function () {
         let dir: string;
         before(function () {
-            if (!available) {
-                if (process.env.CI) {
-                    throw new Error("promtool is not installed; .ci/run must apt-get install prometheus");
-                }
-                console.log("    (promtool not installed: apt-get install prometheus to run these)");
-                this.skip();
-            }
+            requireInstalled(this, available, "promtool", "prometheus");
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-"));
         });
         after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));

@@ -3,19 +3,14 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { requireInstalled } from "./installed";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const available = spawnSync("shellcheck", ["--version"]).status === 0;
 
 describe("shell scripts", function () {
     before(function () {
-        if (!available) {
-            if (process.env.CI) {
-                throw new Error("shellcheck is not installed; .ci/run must apt-get install shellcheck");
-            }
-            console.log("    (shellcheck not installed: apt-get install shellcheck to run these)");
-            this.skip();
-        }
+        requireInstalled(this, available, "shellcheck", "shellcheck");
     });
 
     const posix = fs.readdirSync(path.join(ROOT, "scripts", "postgres")).filter((f) => f.endsWith(".sh")).map((f) => path.join("scripts", "postgres", f));
