@@ -51,6 +51,15 @@ describe("GitHub workflows", () => {
         assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
     });
 
+    it("installs for the PR's npm test the same Debian packages as .ci/run, from the one list", () => {
+        const list = fs.readFileSync(path.join(ROOT, ".ci", "debian-packages"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
+        assert.ok(list.includes("prometheus-alertmanager") && list.includes("postgresql"));
+        const wf = parse(fs.readFileSync(path.join(WORKFLOWS, "preview.yml"), "utf8")) as { jobs: { test: { steps: { run?: string }[] } } };
+        const install = wf.jobs.test.steps.find((s) => s.run?.includes("apt-get install"));
+        assert.ok(install?.run?.includes(".ci/debian-packages"), "the workflow installs its own list");
+        assert.match(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8"), /\.ci\/debian-packages \| xargs apt-get install/);
+    });
+
     it("brings dev up on kind with the smoke test and always destroys it", () => {
         const text = fs.readFileSync(path.join(WORKFLOWS, "e2e-kind.yml"), "utf8");
         const wf = parse(text) as { jobs: { e2e: { steps: { uses?: string; run?: string; if?: string; name?: string }[] } } };
