@@ -5,13 +5,13 @@
  * whole program offline over N runs, and the CPU and memory its pods request at minimum and
  * maximum replicas.
  */
-import { capacity } from "../offline/capacity";
+import { capacityRange, formatCapacity } from "../offline/capacity";
 import { kubernetesObjects } from "../offline/manifests";
 import { parseArgs } from "../offline/args";
 import { runProgram } from "../offline/run";
 import { stackNames } from "../offline/stack-config";
 import { median } from "../lib/median";
-import { formatCpu, formatMemory } from "../lib/quantity";
+import { formatMemory } from "../lib/quantity";
 
 async function main(): Promise<void> {
     const args = parseArgs(process.argv.slice(2), ["runs"]);
@@ -40,10 +40,9 @@ async function main(): Promise<void> {
             console.log(`  containers: ${containers.length}, memory limits ${formatMemory(memoryMb * 2 ** 20)} in all`);
             continue;
         }
-        const low = capacity(objects, "min");
-        const high = capacity(objects, "max");
-        console.log(`  requests at min replicas: ${formatCpu(low.cpu)} CPU, ${formatMemory(low.memory)} memory, ${low.pods} pods`);
-        console.log(`  requests at max replicas: ${formatCpu(high.cpu)} CPU, ${formatMemory(high.memory)} memory, ${high.pods} pods`);
+        const range = capacityRange(objects);
+        console.log(`  requests at min replicas: ${formatCapacity(range.min)}`);
+        console.log(`  requests at max replicas: ${formatCapacity(range.max)}`);
     }
 }
 

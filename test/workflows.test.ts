@@ -60,6 +60,23 @@ describe("GitHub workflows", () => {
         assert.match(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8"), /\.ci\/debian-packages \| xargs apt-get install/);
     });
 
+    it("comments what each stack requests before and after the change, from npm run capacity", () => {
+        type Step = { uses?: string; run?: string; with?: Record<string, unknown>; "working-directory"?: string };
+        const wf = parse(fs.readFileSync(path.join(WORKFLOWS, "preview.yml"), "utf8")) as { jobs: { capacity: { steps: Step[] } } };
+        const steps = wf.jobs.capacity.steps;
+        const checkouts = steps.filter((s) => s.uses?.startsWith("actions/checkout@"));
+        assert.deepEqual(checkouts.map((s) => s.with?.path).sort(), ["base", "head"]);
+        assert.equal(checkouts.find((s) => s.with?.path === "base")!.with!.ref, "${{ github.event.pull_request.base.sha }}");
+        const base = steps.find((s) => s["working-directory"] === "base")!;
+        const head = steps.find((s) => s["working-directory"] === "head")!;
+        assert.match(base.run!, /npm run capacity -- --json "\$RUNNER_TEMP\/before\.json"/);
+        assert.match(head.run!, /npm run capacity -- --compare "\$RUNNER_TEMP\/before\.json" --out "\$RUNNER_TEMP\/capacity\.md"/);
+        const comment = steps.find((s) => s.uses?.startsWith("actions/github-script@"))!;
+        assert.match(String(comment.with!.script), /updateComment[\s\S]*createComment/);
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+        assert.ok(pkg.scripts.capacity, "package.json has the capacity script");
+    });
+
     it("brings dev up on kind with the smoke test and always destroys it", () => {
         const text = fs.readFileSync(path.join(WORKFLOWS, "e2e-kind.yml"), "utf8");
         const wf = parse(text) as { jobs: { e2e: { steps: { uses?: string; run?: string; if?: string; name?: string }[] } } };
