@@ -25,7 +25,10 @@ export class Environment extends pulumi.ComponentResource {
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:Environment", name, {}, opts);
 
-        this.provider = new k8s.Provider(name, { context: args.kubeContext, namespace: args.namespace }, { parent: this });
+        // The program is the source of truth: a field someone changed by hand (kubectl scale,
+        // edit, rollout undo) is taken back on the next up, and shows as a change in preview,
+        // instead of failing both with a server-side apply conflict.
+        this.provider = new k8s.Provider(name, { context: args.kubeContext, namespace: args.namespace, enablePatchForce: true }, { parent: this });
         const namespace = new k8s.core.v1.Namespace(
             args.namespace,
             {
