@@ -3,11 +3,17 @@
 export interface Step {
     readonly op: string;
     readonly urn: string;
+    /** The top-level inputs that differ, when the provider says. */
+    readonly diffReasons?: readonly string[];
+    /** Property paths that differ (`spec.replicas`), when the provider gives a detailed diff (the CLI prints null otherwise). */
+    readonly detailedDiff?: Readonly<Record<string, { readonly kind?: string; readonly inputDiff?: boolean }>> | null;
 }
 
 export interface PreviewJson {
     readonly steps?: readonly Step[];
     readonly diagnostics?: readonly { readonly message?: string; readonly severity?: string }[];
+    /** Counts by operation (`{ same: 150, update: 1 }`). */
+    readonly changeSummary?: Readonly<Record<string, number>>;
 }
 
 /** The resource a URN names: its type token's last element (`Deployment`) and its name. */
@@ -36,4 +42,21 @@ export function parsePreview(stdout: string): PreviewJson {
         throw new Error(`pulumi preview --json printed no JSON:\n${stdout.slice(0, 2000)}`);
     }
     return JSON.parse(stdout.slice(start)) as PreviewJson;
+}
+
+/**
+ * What `pulumi preview --refresh` would put back, one line per resource: `Deployment/name:
+ * update (spec.replicas)`. Empty when the live objects match the program.
+ */
+export function driftLines(preview: PreviewJson): string[] {
+    const lines: string[] = [];
+    for (const step of preview.steps ?? []) {
+        if (step.op === "same" || step.op === "read" || step.op === "refresh") continue;
+        const r = resourceOf(step.urn);
+        if (r.type.startsWith("pulumi:")) continue;
+        const paths = Object.keys(step.detailedDiff ?? {});
+        const what = paths.length > 0 ? paths : (step.diffReasons ?? []);
+        lines.push(`${r.kind}/${r.name}: ${step.op}${what.length > 0 ? ` (${[...what].sort().join(", ")})` : ""}`);
+    }
+    return lines.sort();
 }

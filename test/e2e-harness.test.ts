@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readiness, RefusedTarget } from "../e2e/prerequisites";
-import { changed, parsePreview, resourceOf } from "../e2e/steps";
+import { changed, parsePreview, resourceOf } from "../lib/preview-steps";
 
 function kubeconfig(contexts: string[], current: string): string {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-")), "config");

@@ -17,8 +17,8 @@ function validate(file: string) {
 describe("GitHub workflows", () => {
     const files = fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"));
 
-    it("has the PR preview and the kind end-to-end workflows", () => {
-        assert.deepEqual(files.sort(), ["e2e-kind.yml", "preview.yml"]);
+    it("has the PR preview, the kind end-to-end and the drift workflows", () => {
+        assert.deepEqual(files.sort(), ["drift.yml", "e2e-kind.yml", "preview.yml"]);
     });
 
     for (const file of files) {
@@ -75,6 +75,25 @@ describe("GitHub workflows", () => {
         assert.match(String(comment.with!.script), /updateComment[\s\S]*createComment/);
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
         assert.ok(pkg.scripts.capacity, "package.json has the capacity script");
+    });
+
+    it("checks every deployed stack for drift on a schedule, failing with the list", () => {
+        type Step = { uses?: string; run?: string };
+        const wf = parse(fs.readFileSync(path.join(WORKFLOWS, "drift.yml"), "utf8")) as {
+            on: { schedule: { cron: string }[]; workflow_dispatch?: unknown };
+            permissions: Record<string, string>;
+            jobs: { drift: { strategy: { matrix: { stack: string[] } }; steps: Step[] } };
+        };
+        assert.ok(wf.on.schedule.length > 0 && "workflow_dispatch" in wf.on);
+        assert.deepEqual(wf.permissions, { contents: "read" }, "a drift check changes nothing");
+        const preview = parse(fs.readFileSync(path.join(WORKFLOWS, "preview.yml"), "utf8")) as { jobs: { preview: { strategy: { matrix: { stack: string[] } } } } };
+        assert.deepEqual(wf.jobs.drift.strategy.matrix.stack, preview.jobs.preview.strategy.matrix.stack);
+        const steps = wf.jobs.drift.steps.map((s) => s.run ?? "");
+        const refresh = steps.findIndex((r) => /pulumi preview --refresh --json/.test(r) && !/\bup\b|--yes/.test(r));
+        const report = steps.findIndex((r) => /npm run --silent drift -- --preview "\$RUNNER_TEMP\/preview\.json"/.test(r));
+        assert.ok(refresh >= 0 && report > refresh, steps.join("\n"));
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+        assert.match(pkg.scripts.drift!, /scripts\/drift\.ts/);
     });
 
     it("brings dev up on kind with the smoke test and always destroys it", () => {

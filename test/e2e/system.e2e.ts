@@ -14,7 +14,7 @@ import { getObject, idOf, kubectl, liveObjects, waitUntilGone } from "../../e2e/
 import { ConfigProbe, type ProbeResult } from "../../e2e/config-probe";
 import { predictedChanges, protectedObjects } from "../../e2e/predict";
 import { readiness, type E2eTarget } from "../../e2e/prerequisites";
-import { changed, parsePreview } from "../../e2e/steps";
+import { changed, parsePreview } from "../../lib/preview-steps";
 import { Workspace, type CliResult } from "../../e2e/workspace";
 import { MANUAL_SERVICES } from "../sources";
 import { projectWith } from "../support";
@@ -240,6 +240,35 @@ describe("dev: the whole system on a real API server", function () {
         assert.ok(getObject(target, "job", "dev", "postgres-restore"));
         await change(dev.ws(), "dev", dev.base(), { postgres });
         assert.equal(getObject(target, "job", "dev", "postgres-restore"), undefined);
+    });
+
+    it("drift: npm run drift finds nothing on the deployed stack, then names a hand edit", async () => {
+        const ws = dev.ws();
+        const drift = async (label: string) => {
+            const preview = ok(await ws.pulumi(["preview", "--refresh", "--json", "-s", "dev"]), `preview --refresh (${label})`);
+            const file = path.join(ws.root, `drift-${label}.json`);
+            fs.writeFileSync(file, preview.stdout);
+            return ws.run("npx", ["ts-node", "--transpile-only", "scripts/drift.ts", "--preview", file]);
+        };
+        const clean = await drift("clean");
+        assert.equal(clean.code, 0, `drift on an untouched stack:\n${output(clean)}`);
+
+        kubectl(target, ["scale", "deployment/service-discovery", "-n", "dev", "--replicas=3"]);
+        kubectl(target, ["patch", "configmap/prometheus-config", "-n", "dev", "--type=merge", "-p", JSON.stringify({ data: { "alerts.yml": "groups: []\n" } })]);
+        // A label the program does not declare is not drift: server-side apply leaves it to its owner.
+        kubectl(target, ["label", "configmap/prometheus-config", "-n", "dev", "edited-by=hand", "--overwrite"]);
+        const edited = await drift("edited");
+        assert.equal(edited.code, 1, output(edited));
+        assert.match(edited.stdout, /- Deployment\/service-discovery: update \([^)]*replicas/);
+        // The provider replaces a ConfigMap whose data changed.
+        assert.match(edited.stdout, /- ConfigMap\/prometheus-config: (update|replace) \(data\["alerts\.yml"\]\)/);
+        assert.equal(edited.stdout.split("\n").filter((l) => l.startsWith("- ")).length, 2, edited.stdout);
+
+        ok(await ws.pulumi(["up", "--refresh", "-s", "dev", "--yes", "--skip-preview"]), "up --refresh puts them back");
+        assert.equal((getObject(target, "deployment", "dev", "service-discovery") as { spec: { replicas: number } }).spec.replicas, 1);
+        const alerts = (getObject(target, "configmap", "dev", "prometheus-config") as { data: Record<string, string> }).data["alerts.yml"]!;
+        assert.match(alerts, /ServiceDown/);
+        assert.equal((await drift("restored")).code, 0);
     });
 
     it("destroy leaves no object of the stack in the API server", async () => {
