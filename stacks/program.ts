@@ -107,7 +107,7 @@ function defineKubernetesStack(settings: Settings): StackOutputs {
     new PostgresBackup("postgres-backup", { ...common, settings: settings.postgres, server: postgres.statefulSet }, opts);
     const observability = new Observability(
         "observability",
-        { ...common, namespaceName: settings.namespace, settings: settings.observability, secretsRotation: settings.secretsRotation },
+        { ...common, namespaceName: settings.namespace, settings: settings.observability, secretsRotation: settings.secretsRotation, toolImage: settings.waitImage },
         opts,
     );
     const app = new ApplicationTier(

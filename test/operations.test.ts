@@ -113,7 +113,8 @@ describe("network isolation", () => {
 
 describe("service accounts", () => {
     it("gives every pod its own ServiceAccount, with an API token only where it reads the API", async () => {
-        const d = await declare({ stack: "prod" });
+        // The smoke test on too: every Job's pods count.
+        const d = await declare({ stack: "prod", config: { smokeTest: true } });
         const accounts = new Set(ofKind(d.objects, "ServiceAccount").map((a) => `${a.metadata.namespace}/${a.metadata.name}`));
         for (const o of d.objects.filter((x) => podTemplate(x))) {
             const spec = podTemplate(o)!.spec as { serviceAccountName?: string; automountServiceAccountToken?: boolean };

@@ -95,6 +95,12 @@ export const MANUAL_PROMQL: readonly string[] = (() => {
     return block[1]!.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
 })();
 
+/** Manual 4.3: its Kibana queries, in order, as written. */
+export const MANUAL_KIBANA_QUERIES: readonly string[] = (() => {
+    const block = /# Errores en últimas 24h\n([\s\S]*?)```/.exec(manual)!;
+    return block[1]!.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+})();
+
 /** Manual 4.3: the fields its Kibana queries filter on. */
 export const MANUAL_KIBANA_FIELDS: readonly string[] = (() => {
     const block = /# Errores en últimas 24h\n([\s\S]*?)```/.exec(manual)!;

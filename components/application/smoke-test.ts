@@ -1,10 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICES, actuatorPath, serviceSpec, serviceUrl } from "../../catalog";
 import { SMOKE_TEST } from "../network/traffic";
-import { standardLabels } from "../shared/labels";
-import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, withScratch } from "../shared/pod";
-import { shortDigest } from "../shared/secret-digest";
+import { scriptJob } from "../shared/script-job";
 
 export interface SmokeCheck {
     readonly name: string;
@@ -57,41 +55,21 @@ export class SmokeTest extends pulumi.ComponentResource {
 
     constructor(name: string, args: SmokeTestArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:SmokeTest", name, {}, opts);
-        const labels = standardLabels({ name: SMOKE_TEST, component: "test", instance: args.stack });
-        const script = smokeScript(smokeChecks());
-        const revision = shortDigest([args.revision, script]);
-        this.job = new k8s.batch.v1.Job(
-            SMOKE_TEST,
+        this.job = scriptJob(
             {
-                metadata: {
-                    name: SMOKE_TEST,
-                    namespace: args.namespace,
-                    labels,
-                    annotations: awaitAnnotations(args.skipAwait),
-                },
-                spec: {
-                    backoffLimit: 0,
-                    activeDeadlineSeconds: 900,
-                    template: {
-                        metadata: { labels, annotations: { "ecommerce.io/revision": revision } },
-                        spec: {
-                            restartPolicy: "Never",
-                            automountServiceAccountToken: false,
-                            securityContext: restrictedPodSecurity(),
-                            containers: [
-                                {
-                                    name: SMOKE_TEST,
-                                    image: args.image,
-                                    command: ["sh", "-c", script],
-                                    resources: withScratch({ requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } }),
-                                    securityContext: restrictedContainerSecurity(),
-                                },
-                            ],
-                        },
-                    },
-                },
+                name: SMOKE_TEST,
+                component: "test",
+                namespace: args.namespace,
+                stack: args.stack,
+                image: args.image,
+                script: smokeScript(smokeChecks()),
+                revision: [args.revision],
+                backoffLimit: 0,
+                deadlineSeconds: 900,
+                skipAwait: args.skipAwait,
+                after: args.after,
             },
-            { parent: this, dependsOn: [...args.after], deleteBeforeReplace: true },
+            this,
         );
         this.registerOutputs({});
     }

@@ -8,6 +8,8 @@ import { ALERTMANAGER_CONFIG_FILE, alertmanagerConfig } from "../observability/a
 import { silentNotice } from "../observability/alerting";
 import { DASHBOARDS_DIR, grafanaDashboards, grafanaProvisioning } from "../observability/grafana-files";
 import { filebeatDockerConfig, logstashPipeline } from "../observability/log-pipeline";
+import { kibanaRequests, kibanaSetupScript } from "../observability/kibana-objects";
+import { KIBANA_SETUP } from "../network/traffic";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observability/prometheus-config";
 import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv, zipkinEnv } from "../observability/tool-env";
 import { DATA_MOUNT, credentialsByKey, datasourceEnv, provisionEnv, resolvedEnv, serverEnv, superuserEnv, type EnvValue } from "../postgres/env";
@@ -136,7 +138,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 },
                 ctx,
             );
-            declareContainer(
+            const kibana = declareContainer(
                 {
                     name: KIBANA.name,
                     image: image(obs.logging.kibana.image),
@@ -146,6 +148,20 @@ export class LocalSystem extends pulumi.ComponentResource {
                     startSeconds: 300,
                     resources: obs.logging.kibana.resources,
                     after: [started.elasticsearch],
+                },
+                ctx,
+            );
+            // The manual's data view and saved searches (4.3), once Kibana is healthy.
+            const requests = kibanaRequests();
+            declareContainer(
+                {
+                    name: KIBANA_SETUP,
+                    image: image(settings.waitImage),
+                    files: Object.fromEntries(requests.map((r) => [`/setup/${r.file}`, JSON.stringify(r.body, null, 2)])),
+                    command: ["sh", "-c", kibanaSetupScript(`http://${KIBANA.name}:${KIBANA.port}`, "/setup", requests)],
+                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+                    oneShot: true,
+                    after: [kibana],
                 },
                 ctx,
             );

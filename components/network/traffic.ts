@@ -34,6 +34,7 @@ export interface Edge {
 
 export const POSTGRES_CLIENT_JOBS = ["postgres-backup", "postgres-provision", "postgres-restore"] as const;
 export const SMOKE_TEST = "smoke-test";
+export const KIBANA_SETUP = "kibana-setup";
 export const LOG_SHIPPER = "log-shipper";
 /** Ports the Kubernetes API server answers on (managed clusters 443, kubeadm and kind 6443). */
 export const API_SERVER_PORTS = [443, 6443] as const;
@@ -118,6 +119,7 @@ export function trafficEdges(settings: Settings, shipperNamespace: string): Edge
         }
         add(pod(LOGSTASH.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "indexes logs");
         add(pod(KIBANA.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "queries logs");
+        add(pod(KIBANA_SETUP), pod(KIBANA.name), KIBANA.port, "creates the data view and saved searches");
         const shipper = { pod: LOG_SHIPPER, namespace: shipperNamespace };
         add(shipper, pod(LOGSTASH.name), LOGSTASH.port, "ships container logs");
         for (const port of API_SERVER_PORTS) {

@@ -14,6 +14,8 @@ export interface ObservabilityArgs {
     readonly settings: ObservabilitySettings;
     readonly skipAwait: boolean;
     readonly secretsRotation: number;
+    /** An image with sh and wget, for setup Jobs (the stack's waitImage). */
+    readonly toolImage: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export class Observability extends pulumi.ComponentResource {
         const { settings } = args;
         const common = { namespaceName: args.namespaceName, namespace: args.namespace, stack: args.stack, skipAwait: args.skipAwait };
         const parent = { parent: this };
-        const logging = settings.logging ? new Logging("logging", { ...common, settings: settings.logging }, parent) : undefined;
+        const logging = settings.logging ? new Logging("logging", { ...common, settings: settings.logging, setupImage: args.toolImage }, parent) : undefined;
         if (settings.tracing) {
             new Tracing("tracing", { ...common, zipkin: settings.tracing.zipkin, elasticsearch: logging !== undefined }, parent);
         }

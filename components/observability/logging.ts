@@ -7,6 +7,7 @@ import { PART_OF, selectorLabels, standardLabels } from "../shared/labels";
 import { awaitAnnotations, envVars, withScratch } from "../shared/pod";
 import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv } from "./tool-env";
 import { SHIPPER_HTTP_PORT, filebeatConfig, logstashPipeline } from "./log-pipeline";
+import { KibanaSetup } from "./kibana-setup";
 import { ToolWorkload } from "./tool-workload";
 
 export interface LoggingArgs {
@@ -15,6 +16,8 @@ export interface LoggingArgs {
     readonly stack: string;
     readonly settings: NonNullable<ObservabilitySettings["logging"]>;
     readonly skipAwait: boolean;
+    /** An image with sh and wget, for the Job that sets Kibana up. */
+    readonly setupImage: string;
 }
 
 /** Where the log shipper runs: it reads the nodes' log files, which no restricted pod may. */
@@ -27,8 +30,9 @@ const ELASTIC_UID = 1000;
 
 /**
  * Elasticsearch (single node, no privileged init container), Logstash parsing the services'
- * log lines into the manual's fields, Kibana on 5601, and a Filebeat DaemonSet shipping
- * the stack namespace's container logs to Logstash.
+ * log lines into the manual's fields, Kibana on 5601 with the manual's data view and
+ * searches, and a Filebeat DaemonSet shipping the stack namespace's container logs to
+ * Logstash.
  */
 export class Logging extends pulumi.ComponentResource {
     readonly elasticsearch: ToolWorkload;
@@ -103,6 +107,8 @@ export class Logging extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        new KibanaSetup("kibana-setup", { namespace: args.namespace, stack: args.stack, image: args.setupImage, skipAwait: args.skipAwait, after: [this.kibana] }, { parent: this });
 
         this.shipper = this.declareShipper(args);
         this.registerOutputs({});

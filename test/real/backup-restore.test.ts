@@ -11,30 +11,14 @@ import * as path from "path";
 import { databaseOwners } from "../../catalog";
 import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
 import { requireInstalled } from "./installed";
+import { BUSYBOX, busyboxShell } from "./busybox";
 
 const SCRIPTS = path.resolve(__dirname, "..", "..", "scripts", "postgres");
 const DATABASES = databaseOwners().map((s) => s.database);
 
-/**
- * The scripts run under the Alpine image's busybox in the cluster: where busybox is
- * installed they run here under `busybox sh` with busybox's applets first on PATH (date,
- * gzip, grep, sort, tail...), so a GNU-only option fails here as it would there.
- */
-const BUSYBOX = (() => {
-    if (spawnSync("busybox", ["true"]).status !== 0) {
-        return undefined;
-    }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "busybox-"));
-    spawnSync("busybox", ["--install", "-s", dir]);
-    return dir;
-})();
-
 function sh(script: string, env: NodeJS.ProcessEnv) {
-    const file = path.join(SCRIPTS, script);
-    const fullEnv = { ...process.env, ...env, ...(BUSYBOX ? { PATH: `${BUSYBOX}:${process.env.PATH}` } : {}) };
-    return BUSYBOX
-        ? spawnSync("busybox", ["sh", file], { env: fullEnv, encoding: "utf8" })
-        : spawnSync("sh", [file], { env: fullEnv, encoding: "utf8" });
+    const shell = busyboxShell(env);
+    return spawnSync(shell.command, [...shell.prefix, path.join(SCRIPTS, script)], { env: shell.env, encoding: "utf8" });
 }
 
 function psql(server: PgServer, db: string, sql: string, user = "postgres", password = server.password): string {
