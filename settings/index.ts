@@ -11,6 +11,11 @@ export type { DockerSettings, ImageBuildSettings } from "./docker";
 export type { AlertingSettings, AlertThresholds, JvmToolSettings, LevelReceivers, Smtp, ObservabilitySettings, StoredToolSettings, ToolSettings } from "./observability";
 export type { Resources } from "./resources";
 
+/** cloud-config clones its Git repository at start, or serves files of this project (its `native` profile). */
+export type ConfigServerSettings =
+    | { readonly kind: "git" }
+    | { readonly kind: "native"; readonly folder: string; readonly files: Readonly<Record<string, string>> };
+
 export interface Autoscaling {
     readonly minReplicas: number;
     readonly maxReplicas: number;
@@ -92,6 +97,8 @@ export interface Settings {
     /** kubeconfig context; undefined means the ambient current context. */
     readonly kubeContext?: string;
     readonly springProfile: string;
+    /** Where cloud-config's configuration comes from. */
+    readonly configServer: ConfigServerSettings;
     readonly javaToolOptions: string;
     readonly waitImage: string;
     readonly skipAwait: boolean;

@@ -322,6 +322,7 @@ export const stackConfig = strict({
         .string()
         .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, "must be one or more Spring profile names separated by commas, e.g. dev"),
     javaToolOptions: z.string(),
+    configServerFolder: z.string(),
     waitImage: imageRef,
     skipAwait: bool,
     scaleToZero: bool,

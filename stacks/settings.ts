@@ -7,6 +7,7 @@ import { isPublicImage, MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFI
 import { LOGGING_SUFFIX } from "../catalog/observability";
 import { ConfigError, configKey, configPath, describeIssue } from "./config-error";
 import { resolveAlertReceivers } from "./alert-receivers";
+import { resolveConfigServer } from "./config-server-settings";
 import { foreignKeyProblems } from "./foreign-keys";
 import { doubtfulSettings } from "./sense";
 import { POSTGRES_DEFAULTS } from "./defaults";
@@ -120,6 +121,7 @@ function resolve(
         podSecurity: config.podSecurity,
         kubeContext: config.kubeContext === "" ? undefined : config.kubeContext,
         springProfile: config.springProfile,
+        configServer: resolveConfigServer(config.configServerFolder, key("configServerFolder"), problems),
         javaToolOptions: config.javaToolOptions,
         waitImage: config.waitImage,
         skipAwait: config.skipAwait,

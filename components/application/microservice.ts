@@ -5,7 +5,7 @@ import { formatMemory, parseMemory } from "../../lib/quantity";
 import type { ServiceSettings } from "../../settings";
 import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
 import { awaitAnnotations, envVars, type Gate, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, type Spread, spreadConstraints, springProbes, waitFor, withScratch } from "../shared/pod";
-import { RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "../shared/secret-digest";
+import { CONFIG_DIGEST_ANNOTATION, RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "../shared/secret-digest";
 import { springEnvironment, type SpringPlatform } from "../shared/spring-env";
 
 export interface MicroserviceArgs extends SpringPlatform {
@@ -28,6 +28,8 @@ export interface MicroserviceArgs extends SpringPlatform {
     readonly secretDigest?: pulumi.Input<string>;
     /** An image built by the stack (imageBuild), in place of the configured reference. */
     readonly builtImage?: pulumi.Input<string>;
+    /** Files the service reads, from a ConfigMap; their digest rolls the pods when they change. */
+    readonly files?: { readonly configMap: string; readonly mountPath: string; readonly digest: string };
 }
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -74,6 +76,7 @@ export class Microservice extends pulumi.ComponentResource {
         const podAnnotations: Record<string, pulumi.Input<string>> = {
             ...(args.service.restartedAt ? { [RESTARTED_AT_ANNOTATION]: args.service.restartedAt } : {}),
             ...(args.secretDigest ? { [SECRET_DIGEST_ANNOTATION]: args.secretDigest } : {}),
+            ...(args.files ? { [CONFIG_DIGEST_ANNOTATION]: args.files.digest } : {}),
         };
 
         const multiple = replicas.kind === "fixed" ? replicas.count > 1 : replicas.maxReplicas > 1;
@@ -108,11 +111,17 @@ export class Microservice extends pulumi.ComponentResource {
                                     resources: withScratch(args.service.resources),
                                     ...springProbes(spec, PORT_NAME),
                                     securityContext: restrictedContainerSecurity(),
-                                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                    volumeMounts: [
+                                        { name: "tmp", mountPath: "/tmp" },
+                                        ...(args.files ? [{ name: "files", mountPath: args.files.mountPath, readOnly: true }] : []),
+                                    ],
                                 },
                             ],
                             // Writable scratch for Tomcat and the JVM, with room for a heap dump (manual 5.1).
-                            volumes: [{ name: "tmp", emptyDir: { sizeLimit: formatMemory(memoryLimit * 2) } }],
+                            volumes: [
+                                { name: "tmp", emptyDir: { sizeLimit: formatMemory(memoryLimit * 2) } },
+                                ...(args.files ? [{ name: "files", configMap: { name: args.files.configMap } }] : []),
+                            ],
                         },
                     },
                 },

@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICES, type ServiceName } from "../../catalog";
 import type { Settings } from "../../settings";
@@ -5,7 +6,8 @@ import { datasourceWiring } from "../postgres/datasource";
 import { GatewayIngress } from "./gateway-ingress";
 import { standardLabels } from "../shared/labels";
 import { Microservice } from "./microservice";
-import { secretDigest } from "../shared/secret-digest";
+import { secretDigest, shortDigest } from "../shared/secret-digest";
+import { NATIVE_CONFIG_DIR } from "../shared/spring-env";
 import type { DatabaseEndpoint } from "../postgres/server";
 
 export interface ApplicationTierArgs {
@@ -31,6 +33,7 @@ export class ApplicationTier extends pulumi.ComponentResource {
         super("ecommerce:k8s:ApplicationTier", name, {}, opts);
         const { settings } = args;
         const services = {} as Record<ServiceName, Microservice>;
+        const configFiles = this.configServerFiles(args);
         for (const spec of SERVICES) {
             const datasource = args.database ? datasourceWiring(spec, args.database) : undefined;
             services[spec.name] = new Microservice(
@@ -49,6 +52,8 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     extraEnv: datasource?.env,
                     extraGates: datasource?.gates,
                     builtImage: args.builtImages?.[spec.name],
+                    nativeConfigDir: configFiles ? NATIVE_CONFIG_DIR : undefined,
+                    files: spec.name === "cloud-config" ? configFiles : undefined,
                     secretDigest:
                         args.database && args.databasePasswords?.[spec.name]
                             ? secretDigest([args.databasePasswords[spec.name]!])
@@ -76,5 +81,23 @@ export class ApplicationTier extends pulumi.ComponentResource {
             this.gatewayUrl = ingress.url;
         }
         this.registerOutputs({ gatewayUrl: this.gatewayUrl });
+    }
+
+    /** cloud-config's files, when it serves a folder of this project instead of cloning Git. */
+    private configServerFiles(args: ApplicationTierArgs): { configMap: string; mountPath: string; digest: string } | undefined {
+        const source = args.settings.configServer;
+        if (source.kind !== "native") {
+            return undefined;
+        }
+        const name = "cloud-config-files";
+        new k8s.core.v1.ConfigMap(
+            name,
+            {
+                metadata: { name, namespace: args.namespace, labels: standardLabels({ name, component: "platform", instance: args.settings.stack }) },
+                data: { ...source.files },
+            },
+            { parent: this },
+        );
+        return { configMap: name, mountPath: NATIVE_CONFIG_DIR, digest: shortDigest(Object.entries(source.files).flat()) };
     }
 }

@@ -15,7 +15,7 @@ import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv, zipkinEnv 
 import { DATA_MOUNT, credentialsByKey, datasourceEnv, provisionEnv, resolvedEnv, serverEnv, superuserEnv, type EnvValue } from "../postgres/env";
 import { databasePasswords, generatedPassword } from "../shared/passwords";
 import { scriptFiles } from "../postgres/pods";
-import { springEnvironment } from "../shared/spring-env";
+import { NATIVE_CONFIG_DIR, springEnvironment } from "../shared/spring-env";
 import { declareContainer, type ContainerContext } from "./containers";
 
 export interface LocalSystemArgs {
@@ -262,6 +262,7 @@ export class LocalSystem extends pulumi.ComponentResource {
 
         // The ten services, each after what it starts after is healthy (manual 9.1).
         const services: Record<string, docker.Container> = {};
+        const native = settings.configServer.kind === "native" ? settings.configServer : undefined;
         for (const spec of SERVICES) {
             const service = settings.services[spec.name];
             const datasource = settings.datasource === "postgres" && spec.database ? env(datasourceEnv({ ...spec, database: spec.database })) : {};
@@ -270,6 +271,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                     springProfile: settings.springProfile,
                     javaToolOptions: settings.javaToolOptions,
                     sampleProbability: obs.tracing?.sampleProbability,
+                    nativeConfigDir: native ? NATIVE_CONFIG_DIR : undefined,
                 }),
                 ...datasource,
                 ...service.env,
@@ -279,6 +281,9 @@ export class LocalSystem extends pulumi.ComponentResource {
                     name: spec.name,
                     image: args.builtImages?.[spec.name] ?? image(service.image),
                     env: serviceEnv,
+                    ...(native && spec.name === "cloud-config"
+                        ? { files: Object.fromEntries(Object.entries(native.files).map(([file, text]) => [`${NATIVE_CONFIG_DIR}/${file}`, text])) }
+                        : {}),
                     publish: hostPort(spec.name, spec.port),
                     healthcheck: `curl -fsS http://localhost:${spec.port}${actuatorPath(spec, "readiness")}`,
                     startSeconds: 240,

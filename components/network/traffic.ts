@@ -87,8 +87,10 @@ export function trafficEdges(settings: Settings, shipperNamespace: string): Edge
             add(pod(SMOKE_TEST), pod(spec.name), spec.port, "checks its health");
         }
     }
-    // cloud-config clones its configuration from a Git host over HTTPS.
-    add(pod("cloud-config"), { external: "git" }, 443, "clones its configuration repository");
+    // cloud-config clones its configuration from a Git host over HTTPS, unless it serves files.
+    if (settings.configServer.kind === "git") {
+        add(pod("cloud-config"), { external: "git" }, 443, "clones its configuration repository");
+    }
     for (const job of POSTGRES_CLIENT_JOBS) {
         add(pod(job), pod(POSTGRES.name), POSTGRES.port, "dumps, restores or provisions databases");
     }

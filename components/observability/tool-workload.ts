@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Tool } from "../../catalog/observability";
 import type { ToolSettings } from "../../settings";
 import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
-import { shortDigest } from "../shared/secret-digest";
+import { CONFIG_DIGEST_ANNOTATION, shortDigest } from "../shared/secret-digest";
 import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, SCRATCH, scratchVolume, withScratch } from "../shared/pod";
 
 import Input = k8s.types.input.core.v1;
@@ -67,7 +67,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
             ? { tcpSocket: { port: probePortName } }
             : http(args.livenessPath ?? args.readinessPath);
         const digest: Record<string, string> = args.configDigestOf
-            ? { "ecommerce.io/config-digest": shortDigest(args.configDigestOf) }
+            ? { [CONFIG_DIGEST_ANNOTATION]: shortDigest(args.configDigestOf) }
             : {};
 
         // Its own identity; an API token only where the tool reads the API (Prometheus).

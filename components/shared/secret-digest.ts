@@ -3,6 +3,8 @@ import { createHash, createHmac } from "crypto";
 
 export const SECRET_DIGEST_ANNOTATION = "ecommerce.io/secret-digest";
 export const RESTARTED_AT_ANNOTATION = "ecommerce.io/restartedAt";
+/** A digest of the configuration files a pod reads: a change rolls it. */
+export const CONFIG_DIGEST_ANNOTATION = "ecommerce.io/config-digest";
 
 /**
  * A short digest of the secret values a pod consumes, for its template: when a value changes

@@ -11,7 +11,12 @@ export interface SpringPlatform {
     readonly javaToolOptions: string;
     /** Share of requests traced, 0 to 1; undefined when the stack runs no Zipkin. */
     readonly sampleProbability?: number;
+    /** Where cloud-config finds the files it serves with its `native` profile; undefined: its Git repository. */
+    readonly nativeConfigDir?: string;
 }
+
+/** Where the configuration files are mounted in cloud-config, when it serves them. */
+export const NATIVE_CONFIG_DIR = "/config";
 
 /**
  * What a stack may set per service (`services.<name>.env`) on top of the wiring: the
@@ -47,6 +52,10 @@ export function springEnvironment(spec: ServiceSpec, platform: SpringPlatform): 
     }
     if (spec.name !== "cloud-config") {
         env.SPRING_CONFIG_IMPORT = `optional:configserver:${serviceUrl(serviceSpec("cloud-config"))}`;
+    } else if (platform.nativeConfigDir !== undefined) {
+        // Files instead of a Git clone (reference-system.md): nothing to fetch at start.
+        env.SPRING_PROFILES_ACTIVE = `native,${platform.springProfile}`;
+        env.SPRING_CLOUD_CONFIG_SERVER_NATIVE_SEARCH_LOCATIONS = `file:${platform.nativeConfigDir}/`;
     }
     return env;
 }
