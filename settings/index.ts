@@ -52,6 +52,8 @@ export interface BackupSettings {
     readonly storageSize: string;
     readonly storageClass?: string;
     readonly resources: Resources;
+    /** Take a backup, and let it complete, before any service's image changes (manual 6.1). */
+    readonly beforeUpgrade: boolean;
 }
 
 export interface PostgresSettings {

@@ -12,6 +12,7 @@ export const POSTGRES_DEFAULTS = {
     backup: {
         schedule: "0 2 * * *",
         retention: 7,
+        beforeUpgrade: true,
         storageSize: "20Gi",
         storageClass: "",
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },

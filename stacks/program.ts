@@ -104,7 +104,16 @@ function defineKubernetesStack(settings: Settings): StackOutputs {
         { ...common, settings: settings.postgres, rolloutTimeoutSeconds: settings.rolloutTimeoutSeconds, secretsRotation: settings.secretsRotation },
         opts,
     );
-    new PostgresBackup("postgres-backup", { ...common, settings: settings.postgres, server: postgres.statefulSet }, opts);
+    const backups = new PostgresBackup(
+        "postgres-backup",
+        {
+            ...common,
+            settings: settings.postgres,
+            server: postgres.statefulSet,
+            images: Object.fromEntries(Object.values(settings.services).map((s) => [s.spec.name, s.image])),
+        },
+        opts,
+    );
     const observability = new Observability(
         "observability",
         { ...common, namespaceName: settings.namespace, settings: settings.observability, secretsRotation: settings.secretsRotation, toolImage: settings.waitImage },
@@ -118,6 +127,7 @@ function defineKubernetesStack(settings: Settings): StackOutputs {
             database: settings.datasource === "postgres" ? postgres.endpoint : undefined,
             databasePasswords: postgres.servicePasswords,
             builtImages: buildImages(settings, environment),
+            deploymentsAfter: backups.preUpgrade ? [backups.preUpgrade] : [],
         },
         opts,
     );

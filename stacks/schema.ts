@@ -171,6 +171,7 @@ export const postgresOverride = strict({
     backup: strict({
         schedule: cron.optional(),
         retention: positiveInt("backups").optional(),
+        beforeUpgrade: z.boolean({ error: "must be true or false" }).optional(),
         storageSize: memory.optional(),
         storageClass: storageClass.optional(),
         resources: resourcesOverride.optional(),

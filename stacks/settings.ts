@@ -167,6 +167,7 @@ function resolvePostgres(config: StackConfig, key: (...path: string[]) => string
         backup: {
             schedule: backup.schedule,
             retention: backup.retention,
+            beforeUpgrade: backup.beforeUpgrade,
             storageSize: backup.storageSize,
             storageClass: backup.storageClass || undefined,
             resources: backupResources,

@@ -28,6 +28,8 @@ export interface MicroserviceArgs extends SpringPlatform {
     readonly secretDigest?: pulumi.Input<string>;
     /** An image built by the stack (imageBuild), in place of the configured reference. */
     readonly builtImage?: pulumi.Input<string>;
+    /** What must complete before the Deployment changes (the pre-upgrade backup). */
+    readonly after?: readonly pulumi.Resource[];
     /** Files the service reads, from a ConfigMap; their digest rolls the pods when they change. */
     readonly files?: { readonly configMap: string; readonly mountPath: string; readonly digest: string };
 }
@@ -126,7 +128,7 @@ export class Microservice extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, dependsOn: [this.serviceAccount] },
+            { parent: this, dependsOn: [this.serviceAccount, ...(args.after ?? [])] },
         );
 
         this.service = new k8s.core.v1.Service(

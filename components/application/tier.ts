@@ -17,6 +17,8 @@ export interface ApplicationTierArgs {
     readonly database?: DatabaseEndpoint;
     /** Images the stack builds, by service name (imageBuild). */
     readonly builtImages?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** What must complete before any Deployment changes (the pre-upgrade backup). */
+    readonly deploymentsAfter?: readonly pulumi.Resource[];
     /** Each business service's database password, whose digest rolls its pods on rotation. */
     readonly databasePasswords?: Readonly<Record<string, pulumi.Output<string>>>;
 }
@@ -53,6 +55,7 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     extraGates: datasource?.gates,
                     builtImage: args.builtImages?.[spec.name],
                     nativeConfigDir: configFiles ? NATIVE_CONFIG_DIR : undefined,
+                    after: args.deploymentsAfter,
                     files: spec.name === "cloud-config" ? configFiles : undefined,
                     secretDigest:
                         args.database && args.databasePasswords?.[spec.name]

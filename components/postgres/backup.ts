@@ -4,6 +4,7 @@ import { POSTGRES } from "../../catalog";
 import type { PostgresSettings } from "../../settings";
 import { standardLabels } from "../shared/labels";
 import { awaitAnnotations } from "../shared/pod";
+import { shortDigest } from "../shared/secret-digest";
 import { kubernetesFileEnv, secretKeysOf, superuserEnv } from "./env";
 import { BACKUP_MOUNT, scriptPod } from "./pods";
 
@@ -14,6 +15,19 @@ export interface PostgresBackupArgs {
     readonly skipAwait: boolean;
     /** The server; backups and restores run only once it exists. */
     readonly server: pulumi.Resource;
+    /** Every service's image: a new set takes a backup first (manual 6.1), when enabled. */
+    readonly images: Readonly<Record<string, string>>;
+}
+
+/** The pre-upgrade backup's label, and the Job's name suffix: the digest of the image set it precedes. */
+export function preUpgradeLabel(images: Readonly<Record<string, string>>): string {
+    return `pre-upgrade-${shortDigest(imageList(images)).slice(0, 8)}`;
+}
+
+function imageList(images: Readonly<Record<string, string>>): string[] {
+    return Object.entries(images)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([service, image]) => `${service}=${image}`);
 }
 
 export const BACKUP_CLAIM = "postgres-backups";
@@ -30,6 +44,8 @@ export class PostgresBackup extends pulumi.ComponentResource {
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
     readonly cronJob: k8s.batch.v1.CronJob;
     readonly restore?: k8s.batch.v1.Job;
+    /** The backup every service Deployment waits for when the images change; undefined when off. */
+    readonly preUpgrade?: k8s.batch.v1.Job;
 
     constructor(name: string, args: PostgresBackupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:PostgresBackup", name, {}, opts);
@@ -91,6 +107,39 @@ export class PostgresBackup extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.claim, args.server] },
         );
+
+        if (backup.beforeUpgrade) {
+            // Named after the image set: a new set is a new Job, which must complete before the
+            // Deployments (which depend on it) change; an unchanged set leaves it as it is.
+            const label = preUpgradeLabel(args.images);
+            const jobName = `${POSTGRES.name}-${label}`;
+            this.preUpgrade = new k8s.batch.v1.Job(
+                `${POSTGRES.name}-pre-upgrade`,
+                {
+                    metadata: {
+                        ...meta(jobName),
+                        // Its pods are backup pods (same script, same network policy), the Job says what it precedes.
+                        labels: labels(cronName),
+                        annotations: { ...awaitAnnotations(args.skipAwait), "ecommerce.io/precedes-images": imageList(args.images).join(" ") },
+                    },
+                    spec: {
+                        backoffLimit: 2,
+                        activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
+                        template: scriptPod({
+                            image: settings.image,
+                            script: "backup.sh",
+                            labels: labels(cronName),
+                            resources: backup.resources,
+                            backupClaim: BACKUP_CLAIM,
+                            restartPolicy: "Never",
+                            env: [...backupEnv, { name: "BACKUP_RETENTION", value: String(backup.retention) }, { name: "BACKUP_LABEL", value: label }],
+                            credentials,
+                        }),
+                    },
+                },
+                { parent: this, dependsOn: [this.claim, args.server] },
+            );
+        }
 
         if (settings.restoreFrom) {
             const restoreName = `${POSTGRES.name}-restore`;

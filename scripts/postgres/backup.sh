@@ -7,7 +7,9 @@
 # runs only after a good dump has been moved into place.
 #
 # Environment: BACKUP_DIR (where backups live), BACKUP_RETENTION (how many to keep),
-# and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD (or PGPASSWORD_FILE, a file holding it) for the server.
+# BACKUP_LABEL (optional, letters, digits and '-': appended to the file name, e.g. what the
+# backup precedes), and libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD (or PGPASSWORD_FILE, a
+# file holding it) for the server.
 set -eu
 
 if [ -n "${PGPASSWORD_FILE:-}" ]; then PGPASSWORD=$(cat "$PGPASSWORD_FILE"); export PGPASSWORD; fi
@@ -18,8 +20,12 @@ case "$BACKUP_RETENTION" in
 '' | *[!0-9]* | 0) echo "BACKUP_RETENTION must be a whole number of at least 1, got '$BACKUP_RETENTION'" >&2; exit 2 ;;
 esac
 
+case "${BACKUP_LABEL:-}" in
+*[!a-z0-9-]*) echo "BACKUP_LABEL may hold only lower-case letters, digits and '-', got '$BACKUP_LABEL'" >&2; exit 2 ;;
+esac
+
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-final="$BACKUP_DIR/full_backup_$stamp.sql.gz"
+final="$BACKUP_DIR/full_backup_$stamp${BACKUP_LABEL:+_$BACKUP_LABEL}.sql.gz"
 partial="$BACKUP_DIR/.full_backup_$stamp.sql.gz.partial"
 status="$BACKUP_DIR/.full_backup_$stamp.status"
 trap 'rm -f "$partial" "$status"' EXIT
@@ -45,9 +51,9 @@ fi
 mv "$partial" "$final"
 echo "wrote $final ($(wc -c <"$final") bytes)"
 
-# Oldest first: the glob sorts by name, and the stamp in the name sorts by time. Keep the
-# last BACKUP_RETENTION, delete the ones before them.
-set -- "$BACKUP_DIR"/full_backup_????????T??????Z.sql.gz
+# Oldest first: the glob sorts by name, and the stamp that starts the name sorts by time,
+# labelled or not. Keep the last BACKUP_RETENTION, delete the ones before them.
+set -- "$BACKUP_DIR"/full_backup_????????T??????Z*.sql.gz
 if [ -e "$1" ]; then
     excess=$(($# - BACKUP_RETENTION))
     while [ "$excess" -gt 0 ]; do

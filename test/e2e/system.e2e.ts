@@ -186,6 +186,28 @@ describe("dev: the whole system on a real API server", function () {
         assert.equal(d.spec.template.metadata.annotations["ecommerce.io/restartedAt"], "2026-11-25T10:00:00Z");
     });
 
+    it("a new imageTag runs the pre-upgrade backup Job before any Deployment changes", async () => {
+        const jobs = () => kubectl(target, ["get", "jobs", "-n", "dev", "-o", "name"]).split("\n").filter((j) => j.includes("postgres-pre-upgrade-"));
+        const [before] = jobs();
+        assert.ok(before, "a pre-upgrade backup Job from the first up");
+        ok(await dev.ws().pulumi(["config", "set", "imageTag", "0.1.1", "-s", "dev"]), "config set imageTag");
+        const preview = parsePreview(ok(await dev.ws().pulumi(["preview", "--json", "-s", "dev"]), "preview --json").stdout);
+        const steps = (preview.steps ?? []).filter((st) => st.op !== "same");
+        const backup = steps.findIndex((st) => st.urn.endsWith("Job::postgres-pre-upgrade"));
+        const deployments = steps.map((st, i) => [st, i] as const).filter(([st]) => /apps\/v1:Deployment::/.test(st.urn) && !/ToolWorkload/.test(st.urn));
+        assert.ok(backup >= 0, "the backup Job is in the preview");
+        assert.equal(deployments.length, 10, deployments.map(([st]) => st.urn).join("\n"));
+        assert.ok(deployments.every(([, i]) => i > backup), "a Deployment changes before the backup");
+        ok(await dev.ws().pulumi(["up", "-s", "dev", "--yes", "--skip-preview"]), "up with the new tag");
+        const after = jobs();
+        assert.equal(after.length, 1, after.join(", "));
+        assert.notEqual(after[0], before);
+        const job = getObject(target, "job", "dev", after[0]!.replace("job.batch/", "")) as { metadata: { annotations: Record<string, string> } };
+        assert.match(job.metadata.annotations["ecommerce.io/precedes-images"]!, /order-service=\S+:0\.1\.1/);
+        ok(await dev.ws().pulumi(["config", "set", "imageTag", "0.1.0", "-s", "dev"]), "config set imageTag back");
+        ok(await dev.ws().pulumi(["up", "-s", "dev", "--yes", "--skip-preview"]), "up with the old tag");
+    });
+
     it("secretsRotation regenerates the passwords and rolls the pods that read them", async () => {
         const before = getObject(target, "secret", "dev", "postgres-credentials") as { data: Record<string, string> };
         const touched = await change(dev.ws(), "dev", dev.base(), { secretsRotation: 1 });

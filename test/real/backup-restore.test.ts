@@ -175,6 +175,24 @@ describe("PostgreSQL scripts against a real server", function () {
         assert.ok(fs.existsSync(path.join(backups, "notes.txt")), "pruning touches only backups");
     });
 
+    it("labels a backup with what it precedes, counts it in the retention, and restores it", () => {
+        const old = ["20250101T020000Z", "20250102T020000Z_pre-upgrade-0a1b2c3d"].map((s) => `full_backup_${s}.sql.gz`);
+        for (const f of old) {
+            fs.writeFileSync(path.join(backups, f), "x");
+        }
+        const result = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "2", BACKUP_LABEL: "pre-upgrade-4e5f6a7b" });
+        assert.equal(result.status, 0, result.stderr);
+        const kept = fs.readdirSync(backups).filter((f) => f.startsWith("full_backup_")).sort();
+        assert.equal(kept.length, 2, kept.join(", "));
+        assert.equal(kept[0], old[1], "the older unlabelled one is pruned first");
+        assert.match(kept[1]!, /^full_backup_\d{8}T\d{6}Z_pre-upgrade-4e5f6a7b\.sql\.gz$/);
+        const restore = sh("restore.sh", { ...server.env, BACKUP_DIR: backups, RESTORE_FILE: kept[1] });
+        assert.equal(restore.status, 0, restore.stderr);
+        const bad = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "2", BACKUP_LABEL: "Not OK/../x" });
+        assert.equal(bad.status, 2);
+        assert.match(bad.stderr, /BACKUP_LABEL may hold only/);
+    });
+
     it("rejects a retention of zero before dumping", () => {
         const result = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "0" });
         assert.equal(result.status, 2);
