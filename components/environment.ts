@@ -27,8 +27,14 @@ export class Environment extends pulumi.ComponentResource {
 
         // The program is the source of truth: a field someone changed by hand (kubectl scale,
         // edit, rollout undo) is taken back on the next up, and shows as a change in preview,
-        // instead of failing both with a server-side apply conflict.
-        this.provider = new k8s.Provider(name, { context: args.kubeContext, namespace: args.namespace, enablePatchForce: true }, { parent: this });
+        // instead of failing both with a server-side apply conflict. An object that exists but
+        // that the state does not know (an up killed between creating it and recording it) is
+        // adopted on the next up instead of failing it with "already exists".
+        this.provider = new k8s.Provider(
+            name,
+            { context: args.kubeContext, namespace: args.namespace, enablePatchForce: true, upsertExistingObjects: true },
+            { parent: this },
+        );
         const namespace = new k8s.core.v1.Namespace(
             args.namespace,
             {

@@ -43,4 +43,13 @@ describe("drift detection", () => {
             assert.ok(["true", true].includes(providers[0]!.inputs.enablePatchForce as string | boolean), `${stack}: ${JSON.stringify(providers[0]!.inputs)}`);
         }
     });
+
+    it("lets pulumi up adopt an object an interrupted up created but never recorded", async () => {
+        // The real engine showed a SIGKILLed first up leaves a created ServiceAccount the state
+        // does not hold, and the re-run then fails with "already exists" (issue 17's e2e faults).
+        for (const stack of ["dev", "prod"]) {
+            const provider = (await declare({ stack })).resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+            assert.ok(["true", true].includes(provider.inputs.upsertExistingObjects as string | boolean), `${stack}: ${JSON.stringify(provider.inputs)}`);
+        }
+    });
 });
