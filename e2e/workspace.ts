@@ -83,6 +83,39 @@ export class Workspace {
         return this.run("pulumi", [...args, "--non-interactive"], timeoutSeconds);
     }
 
+    /**
+     * Starts `pulumi <args>` as its own process group, so `kill()` takes the CLI and every
+     * plugin it started down at once, as a killed CI runner would.
+     */
+    start(args: readonly string[]): { readonly done: Promise<CliResult>; kill(): void } {
+        const start = process.hrtime.bigint();
+        const full = [...args, "--non-interactive"];
+        fs.appendFileSync(this.log, `\n$ pulumi ${full.join(" ")}  (in the background)\n`);
+        const child = spawn("pulumi", full, { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const done = new Promise<CliResult>((resolve, reject) => {
+            child.on("error", reject);
+            child.on("close", (code, signal) => {
+                const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+                fs.appendFileSync(this.log, `${stdout}${stderr}[exit ${code ?? signal} after ${seconds.toFixed(1)} s]\n`);
+                resolve({ code: code ?? 128, stdout, stderr, seconds });
+            });
+        });
+        return {
+            done,
+            kill: () => {
+                try {
+                    process.kill(-child.pid!, "SIGKILL");
+                } catch {
+                    // Already gone.
+                }
+            },
+        };
+    }
+
     run(command: string, args: readonly string[], timeoutSeconds = 900): Promise<CliResult> {
         const start = process.hrtime.bigint();
         fs.appendFileSync(this.log, `\n$ ${command} ${args.join(" ")}\n`);
@@ -141,6 +174,12 @@ export class Workspace {
     configValue(stack: string, key: string): Record<string, unknown> {
         const config = (parse(this.stackFile(stack)) as { config?: Record<string, unknown> }).config ?? {};
         return (config[`${this.project}:${key}`] ?? {}) as Record<string, unknown>;
+    }
+
+    /** Whether an update holds the stack's lock in the file backend now. */
+    locked(stack: string): boolean {
+        const dir = path.join(this.root, "state", ".pulumi", "locks", "organization", this.project, stack);
+        return fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith(".json"));
     }
 
     /** The copy's stack file as text, to put back after a change (`restoreStackFile`). */

@@ -67,3 +67,13 @@ describe("reading pulumi preview --json", () => {
         assert.deepEqual(changed(preview, (t) => t.startsWith("kubernetes:")), ["HorizontalPodAutoscaler/order-service"]);
     });
 });
+
+describe("e2e fault tally: what counts as lost", () => {
+    it("counts a data-tier object gone or replaced (a new uid), not one added", async () => {
+        const { lost } = await import("../e2e/faults");
+        const before = new Map([["StatefulSet/postgres", "u1"], ["PersistentVolumeClaim/data-postgres-0", "u2"], ["PersistentVolumeClaim/postgres-backups", "u3"]]);
+        const after = new Map([["StatefulSet/postgres", "u9"], ["PersistentVolumeClaim/data-postgres-0", "u2"], ["PersistentVolumeClaim/new", "u4"]]);
+        assert.deepEqual(lost(before, after).sort(), ["PersistentVolumeClaim/postgres-backups", "StatefulSet/postgres"]);
+        assert.deepEqual(lost(before, new Map(before)), []);
+    });
+});

@@ -307,6 +307,23 @@ describe("prod: the whole system on a real API server", function () {
         rule: "hpa-for-scalable-services",
     });
 
+    for (const [what, delta, resource] of [
+        ["moving prod to another namespace", { namespace: "prod-moved" }, "Namespace::prod"],
+        ["a storage class that would replace PostgreSQL's StatefulSet", { postgres: { storageClass: "another-class" } }, "StatefulSet::postgres"],
+        ["a storage class that would replace the backup volume", { postgres: { backup: { storageClass: "another-class" } } }, "PersistentVolumeClaim::postgres-backups"],
+    ] as const) {
+        it(`refuses at preview ${what}, naming the protected resource`, async () => {
+            const ws = prod.ws();
+            const saved = ws.stackFile("prod");
+            const current = ws.configValue("prod", "postgres");
+            ws.setConfig("prod", "postgres" in delta ? { postgres: { ...current, ...delta.postgres } } : delta);
+            const preview = await ws.pulumi(["preview", "-s", "prod"]);
+            ws.restoreStackFile("prod", saved);
+            assert.notEqual(preview.code, 0, `the preview accepted ${what}`);
+            assert.match(output(preview), new RegExp(`${resource.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[\\s\\S]*protect`), output(preview).slice(-3000));
+        });
+    }
+
     it("destroy stops on the protected objects and deletes nothing of the data", async () => {
         const guarded = await protectedObjects("prod", prod.base());
         assert.ok(guarded.some((g) => g.kind === "Namespace") && guarded.some((g) => g.kind === "StatefulSet"), JSON.stringify(guarded));
