@@ -22,6 +22,7 @@ export interface RecordedResource {
 interface RegisterRequest {
     getType(): string;
     getName(): string;
+    getParent?(): string;
     getProtect?(): boolean;
     getRetainondelete?(): boolean;
     getIgnorechangesList?(): string[];
@@ -40,12 +41,22 @@ export function mockPassword(name: string, inputs: Record<string, unknown> = {})
     return `mock-password-${name}-${digestOf(inputs).slice(0, 8)}`;
 }
 
+/** The URN the engine gives a resource: `urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`. */
+export function urnOf(project: string, stack: string, parentUrn: string, type: string, name: string): string {
+    const parentTypes = parentUrn === "" ? "" : (parentUrn.split("::")[2] ?? "");
+    // The stack resource itself is no parent in the type chain.
+    const chain = parentTypes === "" || parentTypes === "pulumi:pulumi:Stack" ? type : `${parentTypes}$${type}`;
+    return `urn:pulumi:${stack}::${project}::${chain}::${name}`;
+}
+
 function digestOf(value: unknown): string {
     return createHash("sha256").update(JSON.stringify(value)).digest("hex");
 }
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
+    /** URNs registered twice: the engine would refuse the program (runProgram does). */
+    readonly duplicateUrns: string[] = [];
     private readonly options = new Map<string, { protect: boolean; retainOnDelete: boolean; ignoreChanges: string[]; dependencies: string[] }>();
 
     /**
@@ -56,7 +67,16 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         await pulumi.runtime.setMocks(this, project, stack, false);
         const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
         const register = monitor.registerResource.bind(monitor);
+        const urns = new Set<string>();
         monitor.registerResource = (req, callback) => {
+            // The engine refuses two resources with one URN (type chain of the parents, type,
+            // name): so must the mocks, or a second instance of a component passes here.
+            // Recorded, not thrown: a throw here only surfaces as an unhandled rejection.
+            const urn = urnOf(project, stack, req.getParent?.() ?? "", req.getType(), req.getName());
+            if (urns.has(urn)) {
+                this.duplicateUrns.push(urn);
+            }
+            urns.add(urn);
             this.options.set(`${req.getType()}::${req.getName()}`, {
                 protect: req.getProtect?.() ?? false,
                 retainOnDelete: req.getRetainondelete?.() ?? false,

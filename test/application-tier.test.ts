@@ -115,6 +115,12 @@ for (const stack of ["dev", "prod"]) {
                 const min = (hpa.spec as { minReplicas: number }).minReplicas;
                 const pdb = declared.objects.find((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === hpa.metadata.name);
                 assert.equal(pdb !== undefined, min > 1, `${hpa.metadata.name} (min ${min})`);
+                if (pdb) {
+                    // A drain may take one pod at a time, and never the last: a budget of 0 blocks every drain.
+                    const spec = pdb.spec as { maxUnavailable?: number | string; minAvailable?: number | string };
+                    assert.equal(spec.minAvailable, undefined);
+                    assert.ok(typeof spec.maxUnavailable === "number" && spec.maxUnavailable >= 1 && spec.maxUnavailable < min, JSON.stringify(spec));
+                }
             }
             for (const name of SINGLETONS) {
                 assert.ok(!declared.objects.some((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === name));

@@ -295,3 +295,19 @@ describe("passwords as files", () => {
         });
     }
 });
+
+describe("the stack's own provider", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: every Kubernetes resource goes through the one provider bound to the stack's context and namespace`, async () => {
+            const d = await declare({ stack });
+            const providers = d.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
+            assert.equal(providers.length, 1);
+            const kubernetes = d.resources.filter((r) => r.type.startsWith("kubernetes:"));
+            assert.ok(kubernetes.length > 100);
+            const without = kubernetes.filter((r) => !r.provider?.includes(`pulumi:providers:kubernetes::${providers[0]!.name}::`));
+            // Without it a resource would go to whatever kubeconfig context is current.
+            assert.deepEqual(without.map((r) => `${r.type}/${r.name}`), []);
+            assert.equal(providers[0]!.inputs.namespace, stack === "dev" ? "dev" : "prod");
+        });
+    }
+});

@@ -14,6 +14,7 @@ interface ScrapeJob {
 interface AlertRule {
     alert: string;
     expr: string;
+    for: string;
     labels: { severity: string; service?: string };
     annotations: Record<string, string>;
 }

@@ -1,5 +1,7 @@
 /** Manual section 4 against what the stacks declare: Zipkin, Prometheus, Grafana and ELK. */
 import { strict as assert } from "assert";
+import { parsePrometheusDuration } from "../lib/durations";
+import { SLA } from "../catalog/observability";
 import * as path from "path";
 import * as fs from "fs";
 import { parse } from "yaml";
@@ -91,6 +93,14 @@ for (const stack of ["dev", "prod"]) {
                 for (const name of scrapeable) {
                     assert.ok(rule.expr.includes(name), `${rule.alert} covers ${name}`);
                 }
+            }
+        });
+
+        it("fires soon enough to answer within the SLA: each alert's for: at most a fifth of its response time", () => {
+            for (const rule of prometheusFiles(declared).rules.groups.flatMap((g) => g.rules)) {
+                const pending = parsePrometheusDuration(rule.for)!;
+                assert.ok(pending > 0, `${rule.alert} waits before firing`);
+                assert.ok(pending <= parsePrometheusDuration(SLA[rule.labels.severity as keyof typeof SLA].within)! / 5, `${rule.alert} (${rule.labels.severity}) waits ${rule.for}`);
             }
         });
 

@@ -27,6 +27,12 @@ export function declare(options: RunOptions): Promise<Declared> {
     return run;
 }
 
+/** A run of its own, never shared: for tests that compare two evaluations of the same config. */
+export async function declareFresh(options: RunOptions): Promise<Declared> {
+    const result = await runProgram(options);
+    return { ...result, objects: kubernetesObjects(result.resources) };
+}
+
 export function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
     const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
     if (!found) {

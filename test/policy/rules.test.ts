@@ -287,6 +287,20 @@ describe("policy rule pdb-for-replicated-deployments", () => {
             "Deployment prod/order-service runs 2 pods and no PodDisruptionBudget covers them.",
         ]);
     });
+
+    it("reports a budget that allows no eviction, which blocks every node drain", async () => {
+        const base = [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10)];
+        const spec = pdb.props.spec as Record<string, unknown>;
+        for (const budget of [{ maxUnavailable: 0 }, { maxUnavailable: "0%" }, { minAvailable: 2 }, { minAvailable: "100%" }]) {
+            const { maxUnavailable: _, ...selector } = spec;
+            const strict = { ...pdb, props: { ...pdb.props, spec: { ...selector, ...budget } } };
+            assert.deepEqual(await runStackPolicy(pdbForReplicated, [...base, strict]), [
+                "PodDisruptionBudget prod/order-service allows no pod of order-service to be evicted: every node drain would block on it.",
+            ], JSON.stringify(budget));
+        }
+        const fine = { ...pdb, props: { ...pdb.props, spec: { selector: spec.selector, minAvailable: 1 } } };
+        assert.deepEqual(await runStackPolicy(pdbForReplicated, [...base, fine]), []);
+    });
 });
 
 describe("policy rule spread-replicated-workloads", () => {
