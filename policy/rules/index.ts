@@ -8,6 +8,7 @@ import { imagePinned, imageRegistryAllowed } from "./images";
 import { networkPolicyCoverage } from "./network-coverage";
 import { postgresBackup } from "./postgres-backup";
 import { noPrivilegedPods } from "./privileges";
+import { restrictedPodSecurity } from "./restricted";
 import { probesRequired } from "./probes";
 import { noDefaultSecrets } from "./secrets";
 import { serviceTypeRestricted } from "./service-types";
@@ -20,6 +21,7 @@ export const POLICIES: Policies = [
     imagePinned,
     imageRegistryAllowed,
     noPrivilegedPods,
+    restrictedPodSecurity,
     noDefaultSecrets,
     serviceTypeRestricted,
     hpaForScalableServices,

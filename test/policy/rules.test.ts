@@ -9,6 +9,7 @@ import { networkPolicyCoverage } from "../../policy/rules/network-coverage";
 import { postgresBackup } from "../../policy/rules/postgres-backup";
 import { noPrivilegedPods } from "../../policy/rules/privileges";
 import { probesRequired } from "../../policy/rules/probes";
+import { restrictedPodSecurity } from "../../policy/rules/restricted";
 import { noDefaultSecrets } from "../../policy/rules/secrets";
 import { serviceTypeRestricted } from "../../policy/rules/service-types";
 import { spreadReplicated } from "../../policy/rules/spreading";
@@ -415,5 +416,36 @@ describe("policy rules with unknown or missing fields", () => {
         for (const policy of [hpaForScalableServices, pdbForReplicated, postgresBackup, networkPolicyCoverage]) {
             await runStackPolicy(policy, partial);
         }
+    });
+});
+
+describe("policy rule restricted-pod-security", () => {
+    const pod = { securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } } };
+    const sealed = (over: Record<string, unknown> = {}) =>
+        goodContainer({ securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] }, ...over } });
+
+    it("passes what restrictedPodSecurity and restrictedContainerSecurity declare", async () => {
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, workload(T.deployment, "order-service", [sealed()], {}, pod)), []);
+    });
+
+    it("names each thing admission would refuse under restricted, and a writable root", async () => {
+        const bare = workload(T.deployment, "order-service", [goodContainer({ securityContext: { capabilities: { add: ["NET_ADMIN"] } } })], {}, {});
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, bare), [
+            'Deployment prod/order-service: container "app" has no seccompProfile RuntimeDefault or Localhost.',
+            'Deployment prod/order-service: container "app" does not drop ALL capabilities.',
+            'Deployment prod/order-service: container "app" adds capabilities NET_ADMIN.',
+            'Deployment prod/order-service: container "app" may run as root (runAsNonRoot is not true, or runAsUser is 0).',
+            'Deployment prod/order-service: container "app" has a writable root filesystem.',
+        ]);
+        const root = workload(T.deployment, "order-service", [sealed({ runAsUser: 0 })], {}, pod);
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, root), ['Deployment prod/order-service: container "app" may run as root (runAsNonRoot is not true, or runAsUser is 0).']);
+    });
+
+    it("lets config allow a writable root or exempt a workload, by name only", async () => {
+        const config = { exempt: ["log-shipper"], writableRoot: ["elasticsearch"] };
+        const writable = (name: string) => workload(T.statefulSet, name, [sealed({ readOnlyRootFilesystem: false })], {}, pod);
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, writable("elasticsearch"), config), []);
+        assert.equal((await runResourcePolicy(restrictedPodSecurity, writable("zipkin"), config)).length, 1);
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, workload(T.deployment, "log-shipper", [goodContainer()]), config), []);
     });
 });
