@@ -22,7 +22,7 @@ export interface CliResult {
 }
 
 /** What a user's clone has: no dependencies, build output or earlier renders. */
-const NOT_COPIED = new Set([".git", "node_modules", "bin", "rendered"]);
+const NOT_COPIED = new Set([".git", "node_modules", "bin", "rendered", "reports", ".stryker-tmp", "scratch"]);
 
 function copyProject(from: string, to: string): void {
     fs.mkdirSync(to, { recursive: true });

@@ -91,6 +91,8 @@ export interface Settings {
     readonly smokeTest: boolean;
     /** Default-deny network policies with one allow policy per component. */
     readonly networkIsolation: boolean;
+    /** The cluster DNS pods: the only destination of port 53 under network isolation. */
+    readonly clusterDns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
     /** Bumping it regenerates every generated password. */
     readonly secretsRotation: number;
     /** Problems that do not stop a development stack; the program logs them at preview. */

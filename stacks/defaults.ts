@@ -81,6 +81,12 @@ export const OBSERVABILITY_DEFAULTS = {
  * two would claim one host port: the manual gives 3000 to both the Proxy Client and
  * Grafana, so Grafana moves to 3001 unless the stack says otherwise.
  */
+/** Where the cluster's DNS runs: the only place pods may send port 53 to. CoreDNS in kubeadm, kind, EKS, GKE and AKS. */
+export const CLUSTER_DNS_DEFAULTS = {
+    namespace: "kube-system",
+    podLabels: { "k8s-app": "kube-dns" } as Readonly<Record<string, string>>,
+} as const;
+
 export const DOCKER_DEFAULTS = {
     host: "",
     hostPorts: { grafana: 3001 } as Readonly<Record<string, number>>,

@@ -141,6 +141,7 @@ function defineKubernetesStack(settings: Settings): StackOutputs {
                 extraNamespaces: shipper,
                 stack: settings.stack,
                 edges: trafficEdges(settings, shipperNamespace(settings.namespace)),
+                dns: settings.clusterDns,
             },
             { ...opts, dependsOn: [observability] },
         );

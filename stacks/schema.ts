@@ -274,6 +274,13 @@ const dockerHost = z
         ),
     );
 
+const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, "must be a Kubernetes label value");
+
+export const clusterDnsOverride = strict({
+    namespace: dnsLabel.optional(),
+    podLabels: z.record(z.string().min(1, "must be a label key"), labelValue).optional(),
+});
+
 export const dockerOverride = strict({
     host: dockerHost.optional(),
     hostPorts: z.record(dnsLabel, port).optional(),
@@ -350,6 +357,7 @@ export const stackConfig = strict({
     observability: fromJson(observabilityOverride),
     alertReceivers: fromJson(alertReceiversOverride),
     docker: fromJson(dockerOverride),
+    clusterDns: fromJson(clusterDnsOverride),
     imageBuild: fromJson(imageBuildOverride),
 });
 

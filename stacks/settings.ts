@@ -10,7 +10,7 @@ import { resolveAlertReceivers } from "./alert-receivers";
 import { resolveConfigServer } from "./config-server-settings";
 import { foreignKeyProblems } from "./foreign-keys";
 import { doubtfulSettings } from "./sense";
-import { POSTGRES_DEFAULTS } from "./defaults";
+import { CLUSTER_DNS_DEFAULTS, POSTGRES_DEFAULTS } from "./defaults";
 import { resolveDocker, resolveImageBuild } from "./docker-settings";
 import { resolveObservability } from "./observability-settings";
 import { checkResources, mergeResources } from "./resources";
@@ -116,6 +116,7 @@ function resolve(
         observability,
         smokeTest: config.smokeTest,
         networkIsolation: config.networkIsolation,
+        clusterDns: { ...CLUSTER_DNS_DEFAULTS, ...config.clusterDns },
         secretsRotation: config.secretsRotation,
         warnings,
         podSecurity: config.podSecurity,

@@ -15,6 +15,12 @@ export interface Pod {
 /** What stands for "an address outside the cluster's pods". */
 export const EXTERNAL: Pod = { name: "external", namespace: "", labels: {} };
 
+/** The cluster DNS as kubeadm, kind and the managed clusters run it: CoreDNS in kube-system. */
+export const KUBE_DNS: Pod = { name: "coredns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
+
+/** Any other pod of the cluster, in a namespace of its own. */
+export const STRANGER: Pod = { name: "stranger", namespace: "elsewhere", labels: { "app.kubernetes.io/name": "stranger" } };
+
 interface Selector {
     matchLabels?: Record<string, string>;
 }
@@ -58,7 +64,7 @@ function peerMatches(peer: PolicyPeer, policyNamespace: string, pod: Pod): boole
     return namespaceOk && (peer.podSelector ? matches(peer.podSelector, pod.labels) : true);
 }
 
-function allowedBy(policies: { namespace: string; spec: PolicySpec }[], direction: "Ingress" | "Egress", self: Pod, other: Pod, port: number): boolean {
+function allowedBy(policies: { namespace: string; spec: PolicySpec }[], direction: "Ingress" | "Egress", self: Pod, other: Pod, port: number, protocol = "TCP"): boolean {
     const selecting = policies.filter(
         (p) => p.namespace === self.namespace && p.spec.policyTypes.includes(direction) && matches(p.spec.podSelector, self.labels),
     );
@@ -69,7 +75,7 @@ function allowedBy(policies: { namespace: string; spec: PolicySpec }[], directio
         (direction === "Ingress" ? p.spec.ingress : p.spec.egress)?.some((rule) => {
             const peers = direction === "Ingress" ? rule.from : rule.to;
             const peerOk = !peers || peers.some((peer) => peerMatches(peer, p.namespace, other));
-            const portOk = !rule.ports || rule.ports.some((r) => (r.protocol ?? "TCP") === "TCP" && (r.port === undefined || r.port === port));
+            const portOk = !rule.ports || rule.ports.some((r) => (r.protocol ?? "TCP") === protocol && (r.port === undefined || r.port === port));
             return peerOk && portOk;
         }),
     );
@@ -82,6 +88,14 @@ export function canConnect(objects: readonly KubeObject[], from: Pod, to: Pod, p
     const egress = from === EXTERNAL || allowedBy(policies, "Egress", from, to, port);
     const ingress = to === EXTERNAL || allowedBy(policies, "Ingress", to, from, port);
     return egress && ingress;
+}
+
+/** Whether the pod may send a DNS query (UDP 53) to `server`; only its own namespace's policies apply (the DNS pods' are not ours). */
+export function canQuery(objects: readonly KubeObject[], from: Pod, server: Pod): boolean {
+    const policies = objects
+        .filter((o) => o.kind === "NetworkPolicy")
+        .map((o) => ({ namespace: o.metadata.namespace ?? "", spec: o.spec as PolicySpec }));
+    return allowedBy(policies, "Egress", from, server, 53, "UDP");
 }
 
 /** Whether some policy other than a select-everything default selects the pod. */

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import { objectId, type KubeObject } from "../offline/manifests";
 import { RANDOM_PASSWORD } from "../offline/mocks";
 import { MANUAL_SERVICES } from "./sources";
-import { canConnect, EXTERNAL, hasAllowPolicy, podsOf, type Pod } from "./network-eval";
+import { canConnect, canQuery, EXTERNAL, hasAllowPolicy, KUBE_DNS, podsOf, STRANGER, type Pod } from "./network-eval";
 import { declare, declareFresh, find, ofKind, podTemplate, type Declared } from "./support";
 
 function diff(a: readonly KubeObject[], b: readonly KubeObject[]): string[] {
@@ -103,6 +103,20 @@ describe("network isolation", () => {
         for (const { name } of MANUAL_SERVICES) {
             assert.ok(can("smoke-test", name), name);
         }
+    });
+
+    it("lets every pod resolve names at the cluster DNS, and send port 53 nowhere else", () => {
+        for (const pod of pods.values()) {
+            assert.ok(canQuery(d.objects, pod, KUBE_DNS), `${pod.namespace}/${pod.name} cannot resolve names`);
+            assert.ok(!canQuery(d.objects, pod, STRANGER), `${pod.namespace}/${pod.name} may send port 53 to any pod`);
+        }
+    });
+
+    it("follows clusterDns where a cluster runs its DNS elsewhere", async () => {
+        const moved = await declare({ stack: "prod", config: { clusterDns: { namespace: "dns", podLabels: { app: "resolver" } } } });
+        const order = podsOf(moved.objects).find((p) => p.name === "order-service")!;
+        assert.ok(canQuery(moved.objects, order, { name: "resolver", namespace: "dns", labels: { app: "resolver" } }));
+        assert.ok(!canQuery(moved.objects, order, KUBE_DNS));
     });
 
     it("declares no policies when isolation is off", async () => {

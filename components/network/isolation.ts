@@ -13,14 +13,16 @@ export interface NetworkIsolationArgs {
     readonly extraNamespaces: readonly string[];
     readonly stack: string;
     readonly edges: readonly Edge[];
+    /** The cluster DNS pods, the only place port 53 may go. */
+    readonly dns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
 }
 
 const NAMESPACE_LABEL = "kubernetes.io/metadata.name";
 
 /**
  * Default deny in each of the stack's namespaces, then one policy per pod group allowing
- * exactly its edges: who may reach it on which port, and whom it may reach. DNS is open to
- * every pod; nothing else is.
+ * exactly its edges: who may reach it on which port, and whom it may reach. Every pod may
+ * ask the cluster DNS; nothing else is open.
  */
 export class NetworkIsolation extends pulumi.ComponentResource {
     readonly policies: k8s.networking.v1.NetworkPolicy[] = [];
@@ -89,9 +91,14 @@ export class NetworkIsolation extends pulumi.ComponentResource {
                             ingress: byPort(incoming, (e) => e.from).map(({ port, peers }) => ({ from: peers, ports: [{ protocol: "TCP", port }] })),
                             egress: [
                                 ...byPort(outgoing, (e) => e.to).map(({ port, peers }) => ({ to: peers, ports: [{ protocol: "TCP", port }] })),
-                                // Name resolution, wherever the cluster runs its DNS.
+                                // Name resolution, from the cluster DNS pods only.
                                 {
-                                    to: [{ namespaceSelector: {} }],
+                                    to: [
+                                        {
+                                            namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: args.dns.namespace } },
+                                            podSelector: { matchLabels: { ...args.dns.podLabels } },
+                                        },
+                                    ],
                                     ports: [
                                         { protocol: "UDP", port: 53 },
                                         { protocol: "TCP", port: 53 },
