@@ -133,10 +133,17 @@ describe("alert receivers from config", () => {
     });
 
     it("opens exactly the ports the receivers use", async () => {
-        const d = await declare({ stack: "prod", config: { alertReceivers: ALL_KINDS }, secrets: ["alertReceivers"] });
-        const pods = new Map(podsOf(d.objects).map((p) => [p.name, p]));
-        const out = (port: number) => canConnect(d.objects, pods.get("alertmanager")!, EXTERNAL, port);
-        assert.deepEqual([25, 80, 443, 587, 8443].filter(out), [443, 587, 8443]);
+        const out = async (receivers: object) => {
+            const d = await declare({ stack: "prod", config: { alertReceivers: receivers }, secrets: ["alertReceivers"] });
+            const alertmanager = podsOf(d.objects).find((p) => p.name === "alertmanager")!;
+            return [25, 80, 443, 587, 8443].filter((port) => canConnect(d.objects, alertmanager, EXTERNAL, port));
+        };
+        // Each URL's port, or its scheme's; the mail server's.
+        assert.deepEqual(await out(ALL_KINDS), [443, 587, 8443]);
+        assert.deepEqual(await out({ L1: { slack: [{ url: "https://hooks.slack.com/services/x" }] }, L2: { webhook: [{ url: "http://pager.example.com/hook" }] } }), [80, 443]);
+        assert.deepEqual(await out({ L3: { pagerduty: [{ routingKey: "k" }] } }), [443]);
+        assert.deepEqual(await out({ smtp: { smarthost: "mail.example.com:25", from: "a@example.com" }, L1: { email: ["x@example.com"] } }), [25]);
+        assert.deepEqual(await out({ smtp: { smarthost: "mail.example.com:25", from: "a@example.com" } }), [], "a mail server nobody mails through opens nothing");
     });
 
     it("rolls Alertmanager when a receiver changes, and nothing else", async () => {

@@ -18,6 +18,11 @@ const cache = new Map<string, Promise<Declared>>();
  * result, so runs are shared between tests; callers must not modify what they get.
  */
 export function declare(options: RunOptions): Promise<Declared> {
+    // Under mutation testing every test must run the program itself: Stryker attributes the
+    // code a test executes to it, and a cached run would credit only the first test.
+    if (process.env.STRYKER_MUTATOR_WORKER !== undefined) {
+        return declareFresh(options);
+    }
     const key = JSON.stringify(options);
     let run = cache.get(key);
     if (!run) {
