@@ -74,6 +74,23 @@ export class PostgresBackup extends pulumi.ComponentResource {
         );
 
         const cronName = `${POSTGRES.name}-backup`;
+        // One backup run: backup.sh into the backups volume, pruning to the retention.
+        const backupJob = (extraEnv: k8s.types.input.core.v1.EnvVar[], restartPolicy?: "Never") => ({
+            backoffLimit: 2,
+            // With concurrencyPolicy Forbid, one hung pg_dumpall would block every later
+            // backup in silence; past the deadline the Job fails (visible, alertable).
+            activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
+            template: scriptPod({
+                image: settings.image,
+                script: "backup.sh",
+                labels: labels(cronName),
+                resources: backup.resources,
+                backupClaim: BACKUP_CLAIM,
+                ...(restartPolicy ? { restartPolicy } : {}),
+                env: [...backupEnv, { name: "BACKUP_RETENTION", value: String(backup.retention) }, ...extraEnv],
+                credentials,
+            }),
+        });
         this.cronJob = new k8s.batch.v1.CronJob(
             cronName,
             {
@@ -85,24 +102,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     startingDeadlineSeconds: 600,
                     successfulJobsHistoryLimit: 3,
                     failedJobsHistoryLimit: 3,
-                    jobTemplate: {
-                        metadata: { labels: labels(cronName) },
-                        spec: {
-                            backoffLimit: 2,
-                            // With concurrencyPolicy Forbid, one hung pg_dumpall would block every later
-                            // backup in silence; past the deadline the Job fails (visible, alertable).
-                            activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
-                            template: scriptPod({
-                                image: settings.image,
-                                script: "backup.sh",
-                                labels: labels(cronName),
-                                resources: backup.resources,
-                                backupClaim: BACKUP_CLAIM,
-                                env: [...backupEnv, { name: "BACKUP_RETENTION", value: String(backup.retention) }],
-                                credentials,
-                            }),
-                        },
-                    },
+                    jobTemplate: { metadata: { labels: labels(cronName) }, spec: backupJob([]) },
                 },
             },
             { parent: this, dependsOn: [this.claim, args.server] },
@@ -122,20 +122,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                         labels: labels(cronName),
                         annotations: { ...awaitAnnotations(args.skipAwait), "ecommerce.io/precedes-images": imageList(args.images).join(" ") },
                     },
-                    spec: {
-                        backoffLimit: 2,
-                        activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
-                        template: scriptPod({
-                            image: settings.image,
-                            script: "backup.sh",
-                            labels: labels(cronName),
-                            resources: backup.resources,
-                            backupClaim: BACKUP_CLAIM,
-                            restartPolicy: "Never",
-                            env: [...backupEnv, { name: "BACKUP_RETENTION", value: String(backup.retention) }, { name: "BACKUP_LABEL", value: label }],
-                            credentials,
-                        }),
-                    },
+                    spec: backupJob([{ name: "BACKUP_LABEL", value: label }], "Never"),
                 },
                 { parent: this, dependsOn: [this.claim, args.server] },
             );
