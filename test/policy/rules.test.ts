@@ -206,6 +206,12 @@ describe("policy rule no-default-secrets at preview", () => {
         props: { metadata: { name: "postgres-superuser", namespace: "prod" }, stringData },
     });
 
+    it("knows a default whatever its case or surrounding spaces", async () => {
+        for (const value of ["Admin", "ADMIN", " password ", "ChangeMe"]) {
+            assert.deepEqual(await runResourcePolicy(noDefaultSecrets, secret({ password: value })), ['Secret prod/postgres-superuser: key "password" holds a known default value.'], value);
+        }
+    });
+
     it("judges the known keys of a Secret whose generated value is not known yet", async () => {
         const previewed = asFirstPreview(secret({ password: "mock-password-postgres-1", legacy: "changeme", username: "postgres" }));
         assert.deepEqual(await runResourcePolicy(noDefaultSecrets, previewed), ['Secret prod/postgres-superuser: key "legacy" holds a known default value.']);
@@ -257,6 +263,12 @@ describe("policy rule hpa-for-scalable-services", () => {
             "HorizontalPodAutoscaler prod/user-service: minReplicas 1 is below 2.",
             "HorizontalPodAutoscaler prod/user-service: maxReplicas 20 is above the ceiling 10.",
         ]);
+    });
+
+    it("holds the ceiling exactly: maxReplicas at it passes, one above it does not", async () => {
+        const at = (max: number) => runPolicy(hpaForScalableServices, { inputs: [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, max)] }, { minReplicas: 2, maxReplicasCeiling: 10 });
+        assert.deepEqual(await at(10), []);
+        assert.deepEqual(await at(11), ["HorizontalPodAutoscaler prod/order-service: maxReplicas 11 is above the ceiling 10."]);
     });
 
     it("judges replicas on what the program sets, not on the count the API server stored", async () => {
@@ -385,6 +397,15 @@ describe("policy rule network-policy-coverage", () => {
     it("passes default deny plus an allow policy per workload", async () => {
         const resources = [workload(T.deployment, "a", [goodContainer()]), policy("default-deny", {}), policy("allow-a", { "app.kubernetes.io/name": "a" })];
         assert.deepEqual(await runStackPolicy(networkPolicyCoverage, resources), []);
+    });
+
+    it("counts only policies in the workload's own namespace", async () => {
+        const elsewhere = (p: ResourceInput): ResourceInput => ({ ...p, props: { ...p.props, metadata: { ...(p.props.metadata as object), namespace: "other" } } });
+        const resources = [workload(T.deployment, "a", [goodContainer()]), elsewhere(policy("default-deny", {})), elsewhere(policy("allow-a", { "app.kubernetes.io/name": "a" }))];
+        assert.deepEqual(await runStackPolicy(networkPolicyCoverage, resources), [
+            "Namespace prod has no default-deny NetworkPolicy (an empty podSelector).",
+            "Deployment prod/a: no NetworkPolicy allows its pods' traffic.",
+        ]);
     });
 
     it("reports a namespace without default deny and a workload without its own policy", async () => {
