@@ -93,6 +93,8 @@ export interface Settings {
     readonly networkIsolation: boolean;
     /** The cluster DNS pods: the only destination of port 53 under network isolation. */
     readonly clusterDns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+    /** The cluster's pod and Service ranges: egress meant for the outside never reaches them. */
+    readonly internalCidrs: readonly string[];
     /** Bumping it regenerates every generated password. */
     readonly secretsRotation: number;
     /** Problems that do not stop a development stack; the program logs them at preview. */

@@ -87,6 +87,15 @@ export const CLUSTER_DNS_DEFAULTS = {
     podLabels: { "k8s-app": "kube-dns" } as Readonly<Record<string, string>>,
 } as const;
 
+/**
+ * The cluster's own address ranges (pods, Services), kept out of every egress rule meant for
+ * the outside (a Git host, alert receivers) so such a rule cannot reach in-cluster pods.
+ * kubeadm's and kind's defaults; managed clusters have their own (README).
+ */
+export const CLUSTER_NETWORK_DEFAULTS = {
+    internalCidrs: ["10.244.0.0/16", "10.96.0.0/12"] as readonly string[],
+} as const;
+
 export const DOCKER_DEFAULTS = {
     host: "",
     hostPorts: { grafana: 3001 } as Readonly<Record<string, number>>,

@@ -142,6 +142,7 @@ function defineKubernetesStack(settings: Settings): StackOutputs {
                 stack: settings.stack,
                 edges: trafficEdges(settings, shipperNamespace(settings.namespace)),
                 dns: settings.clusterDns,
+                internalCidrs: settings.internalCidrs,
             },
             { ...opts, dependsOn: [observability] },
         );

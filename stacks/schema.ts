@@ -281,6 +281,12 @@ export const clusterDnsOverride = strict({
     podLabels: z.record(z.string().min(1, "must be a label key"), labelValue).optional(),
 });
 
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR such as 10.96.0.0/12");
+
+export const clusterNetworkOverride = strict({
+    internalCidrs: z.array(cidr, { error: "must be a list of IPv4 CIDRs" }).optional(),
+});
+
 export const dockerOverride = strict({
     host: dockerHost.optional(),
     hostPorts: z.record(dnsLabel, port).optional(),
@@ -358,6 +364,7 @@ export const stackConfig = strict({
     alertReceivers: fromJson(alertReceiversOverride),
     docker: fromJson(dockerOverride),
     clusterDns: fromJson(clusterDnsOverride),
+    clusterNetwork: fromJson(clusterNetworkOverride),
     imageBuild: fromJson(imageBuildOverride),
 });
 

@@ -10,7 +10,7 @@ import { resolveAlertReceivers } from "./alert-receivers";
 import { resolveConfigServer } from "./config-server-settings";
 import { foreignKeyProblems } from "./foreign-keys";
 import { doubtfulSettings } from "./sense";
-import { CLUSTER_DNS_DEFAULTS, POSTGRES_DEFAULTS } from "./defaults";
+import { CLUSTER_DNS_DEFAULTS, CLUSTER_NETWORK_DEFAULTS, POSTGRES_DEFAULTS } from "./defaults";
 import { resolveDocker, resolveImageBuild } from "./docker-settings";
 import { resolveObservability } from "./observability-settings";
 import { checkResources, mergeResources } from "./resources";
@@ -117,6 +117,7 @@ function resolve(
         smokeTest: config.smokeTest,
         networkIsolation: config.networkIsolation,
         clusterDns: { ...CLUSTER_DNS_DEFAULTS, ...config.clusterDns },
+        internalCidrs: config.clusterNetwork.internalCidrs ?? CLUSTER_NETWORK_DEFAULTS.internalCidrs,
         secretsRotation: config.secretsRotation,
         warnings,
         podSecurity: config.podSecurity,

@@ -112,6 +112,25 @@ describe("network isolation", () => {
         }
     });
 
+    it("keeps the cluster's own ranges out of every egress to the outside but the API server's", async () => {
+        const blocks = (dd: Declared) =>
+            ofKind(dd.objects, "NetworkPolicy").flatMap((p) =>
+                ((p.spec as { egress?: { to?: { ipBlock?: { cidr: string; except?: string[] } }[]; ports?: { port: number }[] }[] }).egress ?? []).flatMap((rule) =>
+                    (rule.to ?? []).filter((peer) => peer.ipBlock).map((peer) => ({ policy: p.metadata.name, ports: (rule.ports ?? []).map((x) => x.port), block: peer.ipBlock! })),
+                ),
+            );
+        const gitAndReceivers = blocks(d).filter((b) => b.policy === "allow-cloud-config");
+        assert.ok(gitAndReceivers.length > 0);
+        for (const b of gitAndReceivers) {
+            assert.deepEqual(b.block, { cidr: "0.0.0.0/0", except: ["10.244.0.0/16", "10.96.0.0/12"] });
+        }
+        for (const b of blocks(d).filter((x) => x.policy === "allow-prometheus")) {
+            assert.equal(b.block.except, undefined, "the API server may sit in the cluster's ranges");
+        }
+        const custom = await declare({ stack: "prod", config: { clusterNetwork: { internalCidrs: ["172.20.0.0/16"] } } });
+        assert.deepEqual(blocks(custom).find((b) => b.policy === "allow-cloud-config")!.block.except, ["172.20.0.0/16"]);
+    });
+
     it("follows clusterDns where a cluster runs its DNS elsewhere", async () => {
         const moved = await declare({ stack: "prod", config: { clusterDns: { namespace: "dns", podLabels: { app: "resolver" } } } });
         const order = podsOf(moved.objects).find((p) => p.name === "order-service")!;

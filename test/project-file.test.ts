@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CLUSTER_DNS_DEFAULTS, DOCKER_DEFAULTS, OBSERVABILITY_DEFAULTS, POSTGRES_DEFAULTS } from "../stacks/defaults";
+import { CLUSTER_DNS_DEFAULTS, CLUSTER_NETWORK_DEFAULTS, DOCKER_DEFAULTS, OBSERVABILITY_DEFAULTS, POSTGRES_DEFAULTS } from "../stacks/defaults";
 import { stackConfig } from "../stacks/schema";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -56,19 +56,22 @@ describe("project file and README", () => {
     it("documents every PostgreSQL, observability and Docker field with its default", () => {
         const leaves = (value: object, prefix: string): [string, unknown][] =>
             Object.entries(value).flatMap(([k, v]) =>
-                typeof v === "object" && v !== null && k !== "resources" && k !== "podLabels" ? leaves(v, `${prefix}.${k}`) : [[`${prefix}.${k}`, v] as [string, unknown]],
+                typeof v === "object" && v !== null && k !== "resources" && k !== "podLabels" && !Array.isArray(v) ? leaves(v, `${prefix}.${k}`) : [[`${prefix}.${k}`, v] as [string, unknown]],
             );
         for (const [field, value] of [
             ...leaves(POSTGRES_DEFAULTS, "postgres"),
             ...leaves(OBSERVABILITY_DEFAULTS, "observability"),
             ...leaves(DOCKER_DEFAULTS, "docker"),
             ...leaves(CLUSTER_DNS_DEFAULTS, "clusterDns"),
+            ...leaves(CLUSTER_NETWORK_DEFAULTS, "clusterNetwork"),
         ]) {
             const row = readme.split("\n").find((line) => line.startsWith(`| \`${field}\` |`));
             assert.ok(row, `README has no row for ${field}`);
             const shown =
                 field.endsWith(".podLabels")
                     ? Object.entries(value as Record<string, string>).map(([k, v]) => `${k}: ${v}`)
+                    : Array.isArray(value)
+                    ? value.map(String)
                     : typeof value === "object" && value !== null
                     ? Object.values(value as Record<string, Record<string, string>>).flatMap((pair) => Object.values(pair))
                     : [value === "" ? '""' : String(value)];

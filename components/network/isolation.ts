@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, standardLabels } from "../shared/labels";
-import { isPod, type Edge, type Peer, type PodPeer } from "./traffic";
+import { API_SERVER, isPod, type Edge, type Peer, type PodPeer } from "./traffic";
 
 type Rule = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
@@ -13,6 +13,8 @@ export interface NetworkIsolationArgs {
     readonly extraNamespaces: readonly string[];
     readonly stack: string;
     readonly edges: readonly Edge[];
+    /** The cluster's own ranges, left out of egress meant for the outside. */
+    readonly internalCidrs: readonly string[];
     /** The cluster DNS pods, the only place port 53 may go. */
     readonly dns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
 }
@@ -66,7 +68,9 @@ export class NetworkIsolation extends pulumi.ComponentResource {
             if ("namespace" in peer) {
                 return { namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: peer.namespace } } };
             }
-            return { ipBlock: { cidr: "0.0.0.0/0" } };
+            // The API server often lives in the cluster's ranges; anything else outside must not reach in.
+            const except = peer.external === API_SERVER ? [] : [...args.internalCidrs];
+            return { ipBlock: { cidr: "0.0.0.0/0", ...(except.length > 0 ? { except } : {}) } };
         };
         const same = (a: Peer, b: PodPeer) => isPod(a) && a.pod === b.pod && nsOf(a) === nsOf(b);
 

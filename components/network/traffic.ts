@@ -36,6 +36,8 @@ export const POSTGRES_CLIENT_JOBS = ["postgres-backup", "postgres-provision", "p
 export const SMOKE_TEST = "smoke-test";
 export const KIBANA_SETUP = "kibana-setup";
 export const LOG_SHIPPER = "log-shipper";
+/** The external peer that is the Kubernetes API server. */
+export const API_SERVER = "kubernetes-api";
 /** Ports the Kubernetes API server answers on (managed clusters 443, kubeadm and kind 6443). */
 export const API_SERVER_PORTS = [443, 6443] as const;
 
@@ -99,7 +101,7 @@ export function trafficEdges(settings: Settings, shipperNamespace: string): Edge
             add(pod(PROMETHEUS.name), pod(spec.name), spec.port, "scrapes its metrics");
         }
         for (const port of API_SERVER_PORTS) {
-            add(pod(PROMETHEUS.name), { external: "kubernetes-api" }, port, "discovers pods");
+            add(pod(PROMETHEUS.name), { external: API_SERVER }, port, "discovers pods");
         }
         add(pod(GRAFANA.name), pod(PROMETHEUS.name), PROMETHEUS.port, "reads metrics");
         if (observability.logging) {
@@ -125,7 +127,7 @@ export function trafficEdges(settings: Settings, shipperNamespace: string): Edge
         const shipper = { pod: LOG_SHIPPER, namespace: shipperNamespace };
         add(shipper, pod(LOGSTASH.name), LOGSTASH.port, "ships container logs");
         for (const port of API_SERVER_PORTS) {
-            add(shipper, { external: "kubernetes-api" }, port, "reads pod metadata");
+            add(shipper, { external: API_SERVER }, port, "reads pod metadata");
         }
     }
     return edges;
