@@ -105,5 +105,7 @@ describe("GitHub workflows", () => {
         const up = steps.findIndex((s) => s.run?.includes("pulumi up"));
         const destroy = steps.findIndex((s) => s.run?.includes("pulumi destroy"));
         assert.ok(up >= 0 && destroy > up && steps[destroy]!.if === "always()");
+        const policy = steps.findIndex((s) => /pulumi preview .*--policy-pack policy --policy-pack-config policy\/dev\.json/.test(s.run ?? ""));
+        assert.ok(policy >= 0 && policy < up, "the policy pack judges the stack before it goes up");
     });
 });
