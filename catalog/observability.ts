@@ -61,6 +61,9 @@ export const SLA = {
 
 export type Severity = keyof typeof SLA;
 
+/** Every severity, P0 first. */
+export const SEVERITIES = Object.keys(SLA) as Severity[];
+
 /** Manual 10.1: who answers. */
 export const SUPPORT_LEVELS = {
     L1: { team: "DevOps", scope: "basic operations, monitoring" },
@@ -69,6 +72,9 @@ export const SUPPORT_LEVELS = {
 } as const;
 
 export type SupportLevel = keyof typeof SUPPORT_LEVELS;
+
+/** Every support level, L1 first. */
+export const LEVELS = Object.keys(SUPPORT_LEVELS) as SupportLevel[];
 
 /**
  * Which levels each severity reaches, read from 10.1's scopes: L1 monitors everything; L2

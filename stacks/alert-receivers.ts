@@ -3,13 +3,11 @@
  * manual 10.1. Every credential in it (a Slack or webhook URL, a PagerDuty key, the SMTP
  * password) must be a Pulumi secret: a stack whose key is in plain text is refused.
  */
-import { SUPPORT_LEVELS, type SupportLevel } from "../catalog/observability";
+import { LEVELS, type SupportLevel } from "../catalog/observability";
 import type { AlertingSettings, LevelReceivers } from "../settings/observability";
 import type { AlertReceiversOverride } from "./schema";
 
 type Key = (...path: (string | number)[]) => string;
-
-const LEVELS = Object.keys(SUPPORT_LEVELS) as SupportLevel[];
 
 /** The paths of every credential the key holds, as `pulumi config set --path` takes them. */
 export function credentialPaths(override: AlertReceiversOverride): (string | number)[][] {

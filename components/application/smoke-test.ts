@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICES, actuatorPath, serviceSpec, serviceUrl } from "../../catalog";
 import { SMOKE_TEST } from "../network/traffic";
-import { scriptJob } from "../shared/script-job";
+import { scriptJob, type ScriptJobPlacement } from "../shared/script-job";
 
 export interface SmokeCheck {
     readonly name: string;
@@ -38,15 +38,10 @@ export function smokeScript(checks: readonly SmokeCheck[]): string {
     ].join("\n");
 }
 
-export interface SmokeTestArgs {
-    readonly namespace: pulumi.Input<string>;
-    readonly stack: string;
-    readonly image: string;
+/** `after`: the Deployments it checks; `pulumi up` waits for them to be ready first. */
+export interface SmokeTestArgs extends ScriptJobPlacement {
     /** What a new run is owed to: any change to it replaces the Job, which runs again. */
     readonly revision: string;
-    readonly skipAwait: boolean;
-    /** The Deployments it checks; `pulumi up` waits for them to be ready first. */
-    readonly after: readonly pulumi.Resource[];
 }
 
 /** A Job that runs the smoke checks after every change; `pulumi up` fails when it fails. */
@@ -57,17 +52,13 @@ export class SmokeTest extends pulumi.ComponentResource {
         super("ecommerce:k8s:SmokeTest", name, {}, opts);
         this.job = scriptJob(
             {
+                ...args,
                 name: SMOKE_TEST,
                 component: "test",
-                namespace: args.namespace,
-                stack: args.stack,
-                image: args.image,
                 script: smokeScript(smokeChecks()),
                 revision: [args.revision],
                 backoffLimit: 0,
                 deadlineSeconds: 900,
-                skipAwait: args.skipAwait,
-                after: args.after,
             },
             this,
         );

@@ -4,11 +4,11 @@ import { stringify } from "yaml";
 import { POSTGRES, SERVICES, actuatorPath, serviceSpec } from "../../catalog";
 import { ALERTMANAGER, ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
 import type { Settings } from "../../settings";
-import { ALERTMANAGER_CONFIG_FILE, alertmanagerConfig } from "../observability/alertmanager-config";
+import { ALERTMANAGER_ARGS, ALERTMANAGER_CONFIG_DIR, ALERTMANAGER_CONFIG_FILE, ALERTMANAGER_DATA_DIR, alertmanagerConfig } from "../observability/alertmanager-config";
 import { silentNotice } from "../observability/alerting";
 import { DASHBOARDS_DIR, grafanaDashboards, grafanaProvisioning } from "../observability/grafana-files";
 import { filebeatDockerConfig, logstashPipeline } from "../observability/log-pipeline";
-import { kibanaRequests, kibanaSetupScript } from "../observability/kibana-objects";
+import { KIBANA_SETUP_DIR, kibanaSetup } from "../observability/kibana-objects";
 import { KIBANA_SETUP } from "../network/traffic";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observability/prometheus-config";
 import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv, zipkinEnv } from "../observability/tool-env";
@@ -152,13 +152,13 @@ export class LocalSystem extends pulumi.ComponentResource {
                 ctx,
             );
             // The manual's data view and saved searches (4.3), once Kibana is healthy.
-            const requests = kibanaRequests();
+            const setup = kibanaSetup();
             declareContainer(
                 {
                     name: KIBANA_SETUP,
                     image: image(settings.waitImage),
-                    files: Object.fromEntries(requests.map((r) => [`/setup/${r.file}`, JSON.stringify(r.body, null, 2)])),
-                    command: ["sh", "-c", kibanaSetupScript(`http://${KIBANA.name}:${KIBANA.port}`, "/setup", requests)],
+                    files: Object.fromEntries(Object.entries(setup.files).map(([file, body]) => [`${KIBANA_SETUP_DIR}/${file}`, body])),
+                    command: ["sh", "-c", setup.script],
                     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
                     oneShot: true,
                     after: [kibana],
@@ -235,18 +235,17 @@ export class LocalSystem extends pulumi.ComponentResource {
                 ctx,
             );
             if (obs.alerting) {
-                const file = `/etc/alertmanager/${ALERTMANAGER_CONFIG_FILE}`;
                 declareContainer(
                     {
                         name: ALERTMANAGER.name,
                         image: image(obs.alerting.alertmanager.image),
                         // It holds the receivers' credentials: secret in Pulumi's state.
-                        files: { [file]: pulumi.secret(stringify(alertmanagerConfig(obs.alerting))) },
-                        command: [`--config.file=${file}`, "--storage.path=/alertmanager", "--cluster.listen-address="],
+                        files: { [`${ALERTMANAGER_CONFIG_DIR}/${ALERTMANAGER_CONFIG_FILE}`]: pulumi.secret(stringify(alertmanagerConfig(obs.alerting))) },
+                        command: [...ALERTMANAGER_ARGS],
                         publish: hostPort(ALERTMANAGER.name, ALERTMANAGER.port),
                         healthcheck: `wget -q -O /dev/null http://localhost:${ALERTMANAGER.port}/-/ready`,
                         resources: obs.alerting.alertmanager.resources,
-                        volumes: [{ volume: volume("alertmanager-data"), path: "/alertmanager" }],
+                        volumes: [{ volume: volume("alertmanager-data"), path: ALERTMANAGER_DATA_DIR }],
                     },
                     ctx,
                 );

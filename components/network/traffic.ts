@@ -3,7 +3,7 @@
  * the network policies. Every edge says why it exists.
  */
 import { POSTGRES, SERVICES, serviceSpec } from "../../catalog";
-import { ALERTMANAGER, ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, PROMETHEUS, SUPPORT_LEVELS, ZIPKIN, type SupportLevel } from "../../catalog/observability";
+import { ALERTMANAGER, ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, LEVELS, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
 import type { AlertingSettings, Settings } from "../../settings";
 import { scrapedServices } from "../observability/prometheus-config";
 
@@ -44,7 +44,7 @@ export const API_SERVER_PORTS = [443, 6443] as const;
 /** The ports Alertmanager's configured receivers listen on: each URL's (443/80 by scheme) and the mail server's. */
 export function receiverPorts(alerting: Pick<AlertingSettings, "receivers" | "smtp">): number[] {
     const ports = new Set<number>();
-    for (const level of Object.keys(SUPPORT_LEVELS) as SupportLevel[]) {
+    for (const level of LEVELS) {
         const r = alerting.receivers[level];
         for (const { url } of [...r.slack, ...r.webhook]) {
             const parsed = new URL(url);

@@ -6,7 +6,7 @@ import type { AlertingSettings } from "../../settings";
 import { standardLabels } from "../shared/labels";
 import { generatedKey } from "../shared/passwords";
 import { keyedSecretDigest, SECRET_DIGEST_ANNOTATION } from "../shared/secret-digest";
-import { ALERTMANAGER_CONFIG_FILE, alertmanagerConfig, receiverName, silentLevels } from "./alertmanager-config";
+import { ALERTMANAGER_ARGS, ALERTMANAGER_CONFIG_DIR, ALERTMANAGER_CONFIG_FILE, ALERTMANAGER_DATA_DIR, alertmanagerConfig, receiverName, silentLevels } from "./alertmanager-config";
 import { ToolWorkload } from "./tool-workload";
 
 export interface AlertingArgs {
@@ -19,7 +19,6 @@ export interface AlertingArgs {
 }
 
 export const ALERTMANAGER_SECRET = "alertmanager-config";
-const CONFIG_DIR = "/etc/alertmanager";
 
 /** The preview line for levels with no receiver, or undefined when every level has one. */
 export function silentNotice(settings: Pick<AlertingSettings, "receivers">, access: string): string | undefined {
@@ -64,17 +63,12 @@ export class Alerting extends pulumi.ComponentResource {
                 tool: ALERTMANAGER,
                 settings: settings.alertmanager,
                 uid: 65534,
-                args: [
-                    `--config.file=${CONFIG_DIR}/${ALERTMANAGER_CONFIG_FILE}`,
-                    "--storage.path=/alertmanager",
-                    // One replica: no gossip port to open or protect.
-                    "--cluster.listen-address=",
-                ],
+                args: [...ALERTMANAGER_ARGS],
                 readinessPath: "/-/ready",
                 livenessPath: "/-/healthy",
-                storage: { size: settings.alertmanager.storageSize, storageClass: settings.alertmanager.storageClass, mountPath: "/alertmanager" },
+                storage: { size: settings.alertmanager.storageSize, storageClass: settings.alertmanager.storageClass, mountPath: ALERTMANAGER_DATA_DIR },
                 volumes: [{ name: "config", secret: { secretName: ALERTMANAGER_SECRET, defaultMode: 0o440 } }],
-                mounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }],
+                mounts: [{ name: "config", mountPath: ALERTMANAGER_CONFIG_DIR, readOnly: true }],
                 podAnnotations: { [SECRET_DIGEST_ANNOTATION]: keyedSecretDigest(digestKey, [config]) },
                 startupSeconds: 60,
                 skipAwait: args.skipAwait,

@@ -4,12 +4,22 @@
  * derived from the SLA's response time; one receiver per level, from stack config; and the
  * outage inhibiting its own symptoms. Pure: the same settings give the same file.
  */
-import { ESCALATION, SERVICE_LABEL, SLA, SUPPORT_LEVELS, type Severity, type SupportLevel } from "../../catalog/observability";
+import { ESCALATION, LEVELS, SERVICE_LABEL, SEVERITIES, SLA, SUPPORT_LEVELS, type Severity, type SupportLevel } from "../../catalog/observability";
 import { formatPrometheusDuration, parsePrometheusDuration } from "../../lib/durations";
 import type { AlertingSettings, LevelReceivers } from "../../settings";
 import { OUTAGE } from "./prometheus-config";
 
 export const ALERTMANAGER_CONFIG_FILE = "alertmanager.yml";
+/** Where both targets mount the file, and keep silences and the notification log. */
+export const ALERTMANAGER_CONFIG_DIR = "/etc/alertmanager";
+export const ALERTMANAGER_DATA_DIR = "/alertmanager";
+
+/** Alertmanager's command line on either target: one replica, so no gossip port to open or protect. */
+export const ALERTMANAGER_ARGS = [
+    `--config.file=${ALERTMANAGER_CONFIG_DIR}/${ALERTMANAGER_CONFIG_FILE}`,
+    `--storage.path=${ALERTMANAGER_DATA_DIR}`,
+    "--cluster.listen-address=",
+] as const;
 
 /** Alerts of one kind on one service are one notification. */
 export const GROUP_BY = ["alertname", SERVICE_LABEL] as const;
@@ -48,7 +58,7 @@ export function timings(severity: Severity): Timings {
 
 /** Levels with nowhere to send: their alerts show only in Alertmanager's UI. */
 export function silentLevels(settings: Pick<AlertingSettings, "receivers">): SupportLevel[] {
-    return (Object.keys(SUPPORT_LEVELS) as SupportLevel[]).filter((level) => {
+    return LEVELS.filter((level) => {
         const r = settings.receivers[level];
         return r.email.length + r.slack.length + r.pagerduty.length + r.webhook.length === 0;
     });
@@ -71,7 +81,6 @@ function receiver(level: SupportLevel, r: LevelReceivers): Record<string, unknow
 }
 
 export function alertmanagerConfig(settings: Pick<AlertingSettings, "receivers" | "smtp">): Record<string, unknown> {
-    const severities = Object.keys(SLA) as Severity[];
     const smtp = settings.smtp;
     return {
         global: {
@@ -90,7 +99,7 @@ export function alertmanagerConfig(settings: Pick<AlertingSettings, "receivers" 
             receiver: receiverName("L1"),
             group_by: [...GROUP_BY],
             ...timings("P3"),
-            routes: severities.map((severity) => {
+            routes: SEVERITIES.map((severity) => {
                 const levels = ESCALATION[severity];
                 return {
                     matchers: [`severity="${severity}"`],
@@ -107,6 +116,6 @@ export function alertmanagerConfig(settings: Pick<AlertingSettings, "receivers" 
                 equal: [SERVICE_LABEL],
             },
         ],
-        receivers: (Object.keys(SUPPORT_LEVELS) as SupportLevel[]).map((level) => receiver(level, settings.receivers[level])),
+        receivers: LEVELS.map((level) => receiver(level, settings.receivers[level])),
     };
 }

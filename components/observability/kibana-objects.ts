@@ -6,7 +6,7 @@
  * that creates or overwrites, so running them again changes nothing.
  */
 import { SERVICES } from "../../catalog";
-import { LOG_FIELDS } from "../../catalog/observability";
+import { KIBANA, LOG_FIELDS } from "../../catalog/observability";
 import { LOG_INDEX } from "./log-pipeline";
 
 export interface KibanaRequest {
@@ -71,6 +71,18 @@ export function kibanaRequests(): KibanaRequest[] {
             "Replace <trace-id> in the query with the trace id from a log line or Zipkin.",
         ),
     ];
+}
+
+/** Where both targets put the request bodies for the setup script. */
+export const KIBANA_SETUP_DIR = "/setup";
+
+/** The setup on either target: its files (by name, under KIBANA_SETUP_DIR) and its script. */
+export function kibanaSetup(): { files: Record<string, string>; script: string } {
+    const requests = kibanaRequests();
+    return {
+        files: Object.fromEntries(requests.map((r) => [r.file, JSON.stringify(r.body, null, 2)])),
+        script: kibanaSetupScript(`http://${KIBANA.name}:${KIBANA.port}`, KIBANA_SETUP_DIR, requests),
+    };
 }
 
 /**

@@ -1,21 +1,11 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KIBANA } from "../../catalog/observability";
 import { KIBANA_SETUP } from "../network/traffic";
-import { scriptJob } from "../shared/script-job";
-import { kibanaRequests, kibanaSetupScript } from "./kibana-objects";
+import { scriptJob, type ScriptJobPlacement } from "../shared/script-job";
+import { KIBANA_SETUP_DIR, kibanaSetup } from "./kibana-objects";
 
-const DIR = "/setup";
-
-export interface KibanaSetupArgs {
-    readonly namespace: pulumi.Input<string>;
-    readonly stack: string;
-    /** An image with sh and wget (the stack's waitImage). */
-    readonly image: string;
-    readonly skipAwait: boolean;
-    /** Kibana's workload: the Job runs once it is declared (and, when awaited, ready). */
-    readonly after: readonly pulumi.Resource[];
-}
+/** `after`: Kibana's workload; `image` needs sh, wget and timeout. */
+export type KibanaSetupArgs = ScriptJobPlacement;
 
 /**
  * A Job that gives Kibana the data view and saved searches of manual 4.3, through its API.
@@ -27,22 +17,18 @@ export class KibanaSetup extends pulumi.ComponentResource {
 
     constructor(name: string, args: KibanaSetupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:KibanaSetup", name, {}, opts);
-        const requests = kibanaRequests();
+        const { files, script } = kibanaSetup();
         this.job = scriptJob(
             {
+                ...args,
                 name: KIBANA_SETUP,
                 component: "observability",
-                namespace: args.namespace,
-                stack: args.stack,
-                image: args.image,
-                script: kibanaSetupScript(`http://${KIBANA.name}:${KIBANA.port}`, DIR, requests),
-                files: Object.fromEntries(requests.map((r) => [r.file, JSON.stringify(r.body, null, 2)])),
-                filesDir: DIR,
+                script,
+                files,
+                filesDir: KIBANA_SETUP_DIR,
                 backoffLimit: 3,
                 // Kibana may take minutes to start on a small node.
                 deadlineSeconds: 900,
-                skipAwait: args.skipAwait,
-                after: args.after,
             },
             this,
         );

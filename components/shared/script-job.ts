@@ -5,14 +5,21 @@ import { standardLabels } from "./labels";
 import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, withScratch } from "./pod";
 import { shortDigest } from "./secret-digest";
 
-export interface ScriptJobArgs {
+/** What a component built on scriptJob takes from the stack. */
+export interface ScriptJobPlacement {
+    readonly namespace: pulumi.Input<string>;
+    readonly stack: string;
+    /** An image with sh and what the script calls (the stack's waitImage). */
+    readonly image: string;
+    readonly skipAwait: boolean;
+    /** It runs once these are declared (and, when awaited, ready). */
+    readonly after: readonly pulumi.Resource[];
+}
+
+export interface ScriptJobArgs extends ScriptJobPlacement {
     /** Name of the Job, its pods' group (for the network policy), ServiceAccount and ConfigMap. */
     readonly name: string;
     readonly component: string;
-    readonly namespace: pulumi.Input<string>;
-    readonly stack: string;
-    /** An image with sh and what the script calls. */
-    readonly image: string;
     readonly script: string;
     /** What a new run is owed to besides the script and files: a change replaces the Job, which runs again. */
     readonly revision?: readonly string[];
@@ -21,9 +28,6 @@ export interface ScriptJobArgs {
     readonly filesDir?: string;
     readonly backoffLimit: number;
     readonly deadlineSeconds: number;
-    readonly skipAwait: boolean;
-    /** It runs once these are declared (and, when awaited, ready). */
-    readonly after: readonly pulumi.Resource[];
 }
 
 /**

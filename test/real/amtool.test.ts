@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { ESCALATION, SLA, SUPPORT_LEVELS, type Severity, type SupportLevel } from "../../catalog/observability";
+import { ESCALATION, LEVELS, SEVERITIES, SLA, SUPPORT_LEVELS, type SupportLevel } from "../../catalog/observability";
 import { alertmanagerFile } from "../observability-files";
 import { declare } from "../support";
 import { requireInstalled } from "./installed";
@@ -54,7 +54,7 @@ for (const [title, options] of [
             assert.match(result.stdout, new RegExp(` - ${Object.keys(SUPPORT_LEVELS).length} receivers`));
         });
 
-        for (const severity of Object.keys(SLA) as Severity[]) {
+        for (const severity of SEVERITIES) {
             it(`routes ${severity} to ${ESCALATION[severity].join(", ")}, and only to them`, () => {
                 const expected = ESCALATION[severity].map(receiverOf);
                 const result = amtool("config", "routes", "test", `--config.file=${file}`, `--verify.receivers=${expected.join(",")}`, `severity=${severity}`, "service=order-service", "alertname=Any");
@@ -65,7 +65,7 @@ for (const [title, options] of [
 
         it("pages every level for a system down, and lets monitoring (L1) see everything", () => {
             const reached = (severity: string) => amtool("config", "routes", "test", `--config.file=${file}`, `severity=${severity}`).stdout.trim().split(",");
-            assert.deepEqual(reached("P0").sort(), (Object.keys(SUPPORT_LEVELS) as SupportLevel[]).map(receiverOf).sort());
+            assert.deepEqual(reached("P0").sort(), LEVELS.map(receiverOf).sort());
             for (const severity of [...Object.keys(SLA), "none"]) {
                 assert.ok(reached(severity).includes(receiverOf("L1")), severity);
             }
