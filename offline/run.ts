@@ -41,17 +41,14 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     try {
         const declared = defineStack();
         const { outputs, secretOutputs } = await resolveAll(declared as unknown as Record<string, unknown>);
-        await pulumi.runtime.disconnect();
         if (mocks.duplicateUrns.length > 0) {
-            throw new ProgramFailure(
-                new Error(mocks.duplicateUrns.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n")),
-                mocks.resources,
-            );
+            throw new Error(mocks.duplicateUrns.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n"));
         }
         return { resources: mocks.resources, outputs, secretOutputs };
     } catch (error) {
-        await pulumi.runtime.disconnect();
         throw new ProgramFailure(error, mocks.resources);
+    } finally {
+        await pulumi.runtime.disconnect();
     }
 }
 

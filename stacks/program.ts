@@ -48,23 +48,24 @@ export function projectConfig(project: string): Record<string, string> {
 }
 
 /**
- * The project's keys the engine holds as secrets (set with `--secret`, or holding a secret
- * at some path), without the prefix. The SDK answers this with `runtime.isConfigSecret`,
+ * Of `keys` (the project's, without the prefix), those the engine holds as secrets (set with
+ * `--secret`, or holding a secret at some path). The SDK answers this with `runtime.isConfigSecret`,
  * public in its JavaScript but not its typings; without it, nothing could be proved secret.
  */
-export function secretConfigKeys(project: string): string[] {
+export function secretConfigKeys(project: string, keys: readonly string[]): string[] {
     const { isConfigSecret } = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
     if (typeof isConfigSecret !== "function") {
         throw new Error("@pulumi/pulumi no longer offers runtime.isConfigSecret: stacks/program.ts cannot tell secret config from plain text");
     }
-    return Object.keys(projectConfig(project)).filter((key) => isConfigSecret(`${project}:${key}`));
+    return keys.filter((key) => isConfigSecret(`${project}:${key}`));
 }
 
 export function currentSettings(): Settings {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     const foreign = Object.keys(pulumi.runtime.allConfig()).filter((key) => !key.startsWith(`${project}:`));
-    return loadSettings(projectConfig(project), project, stack, foreign, secretConfigKeys(project));
+    const raw = projectConfig(project);
+    return loadSettings(raw, project, stack, foreign, secretConfigKeys(project, Object.keys(raw)));
 }
 
 /** Stack outputs of the local Docker target. */
