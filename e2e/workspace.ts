@@ -4,7 +4,7 @@
  * node_modules linked in. What the suite and `npm run bench:e2e` drive the CLI through.
  * `<root>/env.sh` holds its (throwaway) backend and passphrase, to inspect a kept one by hand.
  */
-import { spawn } from "child_process";
+import { spawn, type ChildProcess } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -88,22 +88,7 @@ export class Workspace {
      * plugin it started down at once, as a killed CI runner would.
      */
     start(args: readonly string[]): { readonly done: Promise<CliResult>; kill(): void } {
-        const start = process.hrtime.bigint();
-        const full = [...args, "--non-interactive"];
-        fs.appendFileSync(this.log, `\n$ pulumi ${full.join(" ")}  (in the background)\n`);
-        const child = spawn("pulumi", full, { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        const done = new Promise<CliResult>((resolve, reject) => {
-            child.on("error", reject);
-            child.on("close", (code, signal) => {
-                const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-                fs.appendFileSync(this.log, `${stdout}${stderr}[exit ${code ?? signal} after ${seconds.toFixed(1)} s]\n`);
-                resolve({ code: code ?? 128, stdout, stderr, seconds });
-            });
-        });
+        const { child, done } = this.launch("pulumi", [...args, "--non-interactive"], true);
         return {
             done,
             kill: () => {
@@ -117,23 +102,29 @@ export class Workspace {
     }
 
     run(command: string, args: readonly string[], timeoutSeconds = 900): Promise<CliResult> {
+        const { child, done } = this.launch(command, args, false);
+        const timer = setTimeout(() => child.kill("SIGTERM"), timeoutSeconds * 1000);
+        return done.finally(() => clearTimeout(timer));
+    }
+
+    /** Runs a command in the copy, logging it and what it printed to cli.log; `detached`: its own process group. */
+    private launch(command: string, args: readonly string[], detached: boolean): { child: ChildProcess; done: Promise<CliResult> } {
         const start = process.hrtime.bigint();
-        fs.appendFileSync(this.log, `\n$ ${command} ${args.join(" ")}\n`);
-        return new Promise((resolve, reject) => {
-            const child = spawn(command, args, { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-            child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-            const timer = setTimeout(() => child.kill("SIGTERM"), timeoutSeconds * 1000);
+        fs.appendFileSync(this.log, `\n$ ${command} ${args.join(" ")}${detached ? "  (in the background)" : ""}\n`);
+        const child = spawn(command, args, { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached });
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+        const done = new Promise<CliResult>((resolve, reject) => {
             child.on("error", reject);
             child.on("close", (code, signal) => {
-                clearTimeout(timer);
                 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
                 fs.appendFileSync(this.log, `${stdout}${stderr}[exit ${code ?? signal} after ${seconds.toFixed(1)} s]\n`);
                 resolve({ code: code ?? 128, stdout, stderr, seconds });
             });
         });
+        return { child, done };
     }
 
     /** `pulumi stack init`, then the stack's config as in the repository plus `config` (bare keys). */
