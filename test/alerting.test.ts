@@ -7,14 +7,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { parse } from "yaml";
-import { SLA, SUPPORT_LEVELS, type Severity } from "../catalog/observability";
+import { SEVERITIES, SLA, SUPPORT_LEVELS } from "../catalog/observability";
 import { parsePrometheusDuration } from "../lib/durations";
 import { withoutSecrets } from "../offline/manifests";
-import { ProgramFailure } from "../offline/run";
 import { silentNotice } from "../components/observability/alerting";
 import { canConnect, EXTERNAL, podsOf } from "./network-eval";
 import { alertmanagerFile, prometheusFiles } from "./observability-files";
-import { declare, find, ofKind, podTemplate, type Declared } from "./support";
+import { declare, find, ofKind, podTemplate, refusal, type Declared } from "./support";
 
 const minutes = (d: string) => parsePrometheusDuration(d)! / 60_000;
 
@@ -26,17 +25,6 @@ const ALL_KINDS = {
     L2: { pagerduty: [{ routingKey: `${CREDENTIAL}-pagerduty` }] },
     L3: { webhook: [{ url: `https://chat.example.com:8443/hooks/${CREDENTIAL}-webhook` }] },
 };
-
-async function refusal(options: Parameters<typeof declare>[0]): Promise<ProgramFailure> {
-    try {
-        await declare(options);
-    } catch (error) {
-        assert.ok(error instanceof ProgramFailure, String(error));
-        assert.equal(error.declared.length, 0, "nothing is declared before config is refused");
-        return error;
-    }
-    throw new Error("the stack was accepted");
-}
 
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: Alertmanager`, () => {
@@ -67,7 +55,7 @@ for (const stack of ["dev", "prod"]) {
 
         it("routes each severity with reminders well inside its SLA response time", () => {
             const { route } = alertmanagerFile(d);
-            for (const severity of Object.keys(SLA) as Severity[]) {
+            for (const severity of SEVERITIES) {
                 const child = route.routes!.find((r) => r.matchers?.includes(`severity="${severity}"`));
                 assert.ok(child, severity);
                 const within = minutes(SLA[severity].within);
@@ -233,7 +221,7 @@ describe("README: alert timings", () => {
     it("shows the timings the generated routes use, per severity", async () => {
         const readme = fs.readFileSync(`${__dirname}/../README.md`, "utf8");
         const { route } = alertmanagerFile(await declare({ stack: "dev" }));
-        for (const severity of Object.keys(SLA) as Severity[]) {
+        for (const severity of SEVERITIES) {
             const row = readme.split("\n").find((line) => line.trim().startsWith(`| ${severity} |`));
             assert.ok(row, `README has no timing row for ${severity}`);
             const child = route.routes!.find((r) => r.matchers?.includes(`severity="${severity}"`))!;

@@ -1,10 +1,11 @@
 /** Helpers shared by the stack tests: run a stack offline and look at what it declared. */
+import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { kubernetesObjects, type KubeObject } from "../offline/manifests";
-import { runProgram, type RunOptions, type RunResult } from "../offline/run";
+import { ProgramFailure, runProgram, type RunOptions, type RunResult } from "../offline/run";
 import { PROJECT_DIR } from "../offline/stack-config";
 
 export interface Declared extends RunResult {
@@ -30,6 +31,18 @@ export function declare(options: RunOptions): Promise<Declared> {
         cache.set(key, run);
     }
     return run;
+}
+
+/** The failure of a stack its config makes the program refuse, checked to have declared nothing. */
+export async function refusal(options: RunOptions): Promise<ProgramFailure> {
+    try {
+        await declare(options);
+    } catch (error) {
+        assert.ok(error instanceof ProgramFailure, String(error));
+        assert.equal(error.declared.length, 0, "nothing is declared before config is refused");
+        return error;
+    }
+    throw new Error(`the stack was accepted: ${JSON.stringify(options)}`);
 }
 
 /** A run of its own, never shared: for tests that compare two evaluations of the same config. */
