@@ -11,7 +11,7 @@ import { kubectl } from "./cluster";
 import type { E2eTarget } from "./prerequisites";
 
 /** What the run injected and what came back; printed by the suite at the end. */
-export const TALLY = { injected: 0, converged: 0, dataObjectsLost: 0 };
+export const TALLY = { injected: 0, converged: 0, dataObjectsLost: 0, tornCheckpoints: 0 };
 
 /** Where the shared tools' start.sh keeps the local API server's pid and log. */
 const LOCAL_RUN = process.env.LOCAL_APISERVER_RUN ?? path.join(os.homedir(), ".cache", "local-apiserver", "run");

@@ -167,6 +167,19 @@ export class Workspace {
         return (config[`${this.project}:${key}`] ?? {}) as Record<string, unknown>;
     }
 
+    /**
+     * The file backend keeps each state file's metadata in a `.attrs` file beside it. A CLI
+     * killed between writing the one and the other leaves it empty, and every command then
+     * fails with "failed to load checkpoint: EOF". Deleting the empty sidecar is the repair
+     * (README, "When a deploy goes wrong"); returns the files it deleted.
+     */
+    repairEmptyStateAttributes(stack: string): string[] {
+        const dir = path.join(this.root, "state", ".pulumi", "stacks", this.project);
+        const empty = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${stack}.json`) && f.endsWith(".attrs") && fs.statSync(path.join(dir, f)).size === 0) : [];
+        for (const f of empty) fs.rmSync(path.join(dir, f));
+        return empty;
+    }
+
     /** Whether an update holds the stack's lock in the file backend now. */
     locked(stack: string): boolean {
         const dir = path.join(this.root, "state", ".pulumi", "locks", "organization", this.project, stack);

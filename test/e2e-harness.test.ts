@@ -77,3 +77,20 @@ describe("e2e fault tally: what counts as lost", () => {
         assert.deepEqual(lost(before, new Map(before)), []);
     });
 });
+
+describe("e2e workspace: a checkpoint torn by a kill", () => {
+    it("deletes the stack's empty .attrs sidecars, and nothing else", async () => {
+        const { Workspace } = await import("../e2e/workspace");
+        const ws = Workspace.create({ kubeconfig: "/dev/null", context: "none" }, undefined, { copy: false });
+        try {
+            const dir = path.join(ws.root, "state", ".pulumi", "stacks", ws.project);
+            fs.mkdirSync(dir, { recursive: true });
+            const files = { "dev.json": "{}", "dev.json.attrs": "", "dev.json.bak.attrs": "{\"x\":1}", "prod.json.attrs": "" };
+            for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+            assert.deepEqual(ws.repairEmptyStateAttributes("dev"), ["dev.json.attrs"]);
+            assert.deepEqual(fs.readdirSync(dir).sort(), ["dev.json", "dev.json.bak.attrs", "prod.json.attrs"]);
+        } finally {
+            ws.dispose();
+        }
+    });
+});
