@@ -62,6 +62,23 @@ describe("layout", () => {
         assert.deepEqual(missing, []);
     });
 
+    it("keeps the policy pack standalone: its files import only each other and the packages its package.json declares", () => {
+        const pack = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+        const declared = new Set([...Object.keys(pack.dependencies ?? {}), ...Object.keys(pack.devDependencies ?? {})]);
+        const builtin = new Set(require("module").builtinModules as string[]);
+        const outside: string[] = [];
+        for (const file of tracked("policy/*.ts")) {
+            const text = fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+            for (const target of imports(file)) if (!target.startsWith("policy/")) outside.push(`${file} -> ${target}`);
+            for (const m of text.matchAll(/(?:from|import|require\()\s*"([^".][^"]*)"/g)) {
+                const name = m[1]!.startsWith("@") ? m[1]!.split("/").slice(0, 2).join("/") : m[1]!.split("/")[0]!;
+                if (!declared.has(name) && !builtin.has(name)) outside.push(`${file} -> ${m[1]} (not in policy/package.json)`);
+            }
+        }
+        assert.deepEqual(outside, []);
+        assert.ok(tracked("policy/*.ts").some((f) => imports(f).includes(path.normalize("policy/kube"))), "the check sees the pack's own imports");
+    });
+
     it("keeps no debugging leftovers among the scripts", () => {
         const scripts = tracked("scripts/*.ts").map((f) => path.basename(f));
         const documented = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");

@@ -1,17 +1,19 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { SERVICES } from "../../catalog";
 import { withDefaults } from "../config";
 import { TYPES, describe, known, metadata, num, obj, str } from "../kube";
 
 export interface AutoscalingConfig {
     readonly minReplicas: number;
     readonly maxReplicasCeiling: number;
+    /** Deployments that run one replica by design, by name; every other Deployment must autoscale. */
+    readonly exempt: readonly string[];
 }
 
-/** Scalable by the catalog: its singletons (Eureka, the config server) are exempt there, not here. */
-const SCALABLE: ReadonlySet<string> = new Set(SERVICES.filter((s) => s.scaling === "horizontal").map((s) => s.name));
+const configOf = (given: object) => withDefaults<AutoscalingConfig>(hpaForScalableServices.configSchema!, given);
 
-const isScalableDeployment = (type: string, props: Record<string, unknown>) => type === TYPES.deployment && SCALABLE.has(metadata(props).name ?? "");
+/** Every Deployment is judged unless the config names it: a new workload is checked until someone exempts it in review. */
+const isScalableDeployment = (type: string, props: Record<string, unknown>, config: AutoscalingConfig) =>
+    type === TYPES.deployment && !config.exempt.includes(metadata(props).name ?? "");
 
 /**
  * Judged in two phases, because the API server fills in `spec.replicas` (1) on every
@@ -22,18 +24,26 @@ const isScalableDeployment = (type: string, props: Record<string, unknown>) => t
  */
 export const hpaForScalableServices: ResourceValidationPolicy & StackValidationPolicy = {
     name: "hpa-for-scalable-services",
-    description: "Every Deployment of a scalable catalog service has an HPA within the configured range and sets no spec.replicas of its own (manual 7.1).",
+    description:
+        "Every Deployment not named under exempt has an HPA within the configured range and sets no spec.replicas of its own (manual 7.1).",
     severity: "medium",
     remediationSteps:
-        "Leave autoscaling on for the service (services.<name>.autoscaling) with minReplicas and maxReplicas inside this rule's range; never set spec.replicas on a Deployment an HPA manages.",
+        "Leave autoscaling on for the service (services.<name>.autoscaling) with minReplicas and maxReplicas inside this rule's range; never set spec.replicas on a Deployment an HPA manages. A workload that must run once (a registry, a single-writer tool) is named under this rule's exempt in policy/<stack>.json, where review sees it.",
     configSchema: {
         properties: {
             minReplicas: { type: "integer", minimum: 1, default: 1, description: "Lowest minReplicas an HPA may have." },
             maxReplicasCeiling: { type: "integer", minimum: 1, default: 10, description: "Highest maxReplicas an HPA may have." },
+            exempt: {
+                type: "array",
+                items: { type: "string", minLength: 1 },
+                uniqueItems: true,
+                default: [],
+                description: "Deployments, by name, that run one replica by design and need no HPA.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
-        if (!isScalableDeployment(args.type, args.props)) {
+        if (!isScalableDeployment(args.type, args.props, configOf(args.getConfig()))) {
             return;
         }
         const replicas = num(known(() => obj(args.props.spec)?.replicas));
@@ -43,9 +53,9 @@ export const hpaForScalableServices: ResourceValidationPolicy & StackValidationP
         }
     },
     validateStack: (args, reportViolation) => {
-        const config = withDefaults<AutoscalingConfig>(hpaForScalableServices.configSchema!, args.getConfig());
+        const config = configOf(args.getConfig());
         const hpas = args.resources.filter((r) => r.type === TYPES.hpa);
-        for (const d of args.resources.filter((r) => isScalableDeployment(r.type, r.props))) {
+        for (const d of args.resources.filter((r) => isScalableDeployment(r.type, r.props, config))) {
             const { name, namespace } = metadata(d.props);
             if (num(known(() => obj(d.props.spec)?.replicas)) === 0) {
                 continue; // Stopped on purpose (scaleToZero): nothing to scale.

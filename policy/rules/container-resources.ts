@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { MANUAL_RESOURCES } from "../../catalog";
-import { parseCpu, parseMemory } from "../../lib/quantity";
+import { parseCpu, parseMemory } from "../lib/quantity";
 import { withDefaults } from "../config";
 import { containers, describe, metadata, obj, podTemplate, str } from "../kube";
 
@@ -19,8 +18,8 @@ export const containerResources: ResourceValidationPolicy = {
         "Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every container (stack config: resources or services.<name>.resources). A workload that needs more than the bounds is named under this rule's exceptions in policy/<stack>.json.",
     configSchema: {
         properties: {
-            maxCpu: { type: "string", default: MANUAL_RESOURCES.limits.cpu, description: "Largest CPU request or limit." },
-            maxMemory: { type: "string", default: MANUAL_RESOURCES.limits.memory, description: "Largest memory request or limit." },
+            maxCpu: { type: "string", default: "1000m", description: "Largest CPU request or limit (default: the manual's limit, 7.2)." },
+            maxMemory: { type: "string", default: "1Gi", description: "Largest memory request or limit (default: the manual's limit, 7.2)." },
             exceptions: {
                 type: "object",
                 default: {},

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { parseImageRef, registryOf, unpinnedReason } from "../../lib/image";
+import { parseImageRef, registryOf, unpinnedReason } from "../lib/image";
 import { withDefaults } from "../config";
 import { containers, describe, podTemplate, str } from "../kube";
 

@@ -6,7 +6,8 @@ import * as path from "path";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { POLICIES } from "../../policy/rules";
 import { declare } from "../support";
-import { asAnalyzed, asDeployed, asFirstPreview, runPolicy, type AnyPolicy, type ResourceInput } from "./harness";
+import { asDeployed, runPolicy, type AnyPolicy, type ResourceInput } from "../../policy/test/harness";
+import { asAnalyzed, asFirstPreview } from "./analyzed";
 
 const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
 type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;

@@ -1,18 +1,18 @@
 /** Each rule: a compliant input passes, and each way of breaking it yields exactly its message. */
 import { strict as assert } from "assert";
-import { hpaForScalableServices } from "../../policy/rules/autoscaling";
-import { containerResources } from "../../policy/rules/container-resources";
-import { pdbForReplicated } from "../../policy/rules/disruption-budgets";
-import { imagePinned, imageRegistryAllowed } from "../../policy/rules/images";
-import { livenessIndependent } from "../../policy/rules/liveness";
-import { networkPolicyCoverage } from "../../policy/rules/network-coverage";
-import { postgresBackup } from "../../policy/rules/postgres-backup";
-import { noPrivilegedPods } from "../../policy/rules/privileges";
-import { probesRequired } from "../../policy/rules/probes";
-import { restrictedPodSecurity } from "../../policy/rules/restricted";
-import { noDefaultSecrets } from "../../policy/rules/secrets";
-import { serviceTypeRestricted } from "../../policy/rules/service-types";
-import { spreadReplicated } from "../../policy/rules/spreading";
+import { hpaForScalableServices } from "../rules/autoscaling";
+import { containerResources } from "../rules/container-resources";
+import { pdbForReplicated } from "../rules/disruption-budgets";
+import { imagePinned, imageRegistryAllowed } from "../rules/images";
+import { livenessIndependent } from "../rules/liveness";
+import { networkPolicyCoverage } from "../rules/network-coverage";
+import { postgresBackup } from "../rules/postgres-backup";
+import { noPrivilegedPods } from "../rules/privileges";
+import { probesRequired } from "../rules/probes";
+import { restrictedPodSecurity } from "../rules/restricted";
+import { noDefaultSecrets } from "../rules/secrets";
+import { serviceTypeRestricted } from "../rules/service-types";
+import { spreadReplicated } from "../rules/spreading";
 import { asDeployed, asFirstPreview, runPolicy, runResourcePolicy, runStackPolicy, type ResourceInput } from "./harness";
 
 const T = {
@@ -27,6 +27,9 @@ const T = {
 };
 
 type Container = Record<string, unknown>;
+
+/** The values these tests write as generated passwords, which a first preview does not know yet. */
+const GENERATED = (value: string) => value.includes("mock-password-");
 
 const goodContainer = (over: Container = {}): Container => ({
     name: "app",
@@ -144,26 +147,39 @@ describe("policy rule liveness-independent", () => {
     const tool = (name: string, liveness: object, startup: object = liveness) =>
         workload(T.deployment, name, [goodContainer({ name, readinessProbe: probe("/health"), livenessProbe: liveness, startupProbe: startup })]);
 
+    const config = { dependentHealth: { zipkin: { path: "/health", reports: ["elasticsearch"] }, kibana: { path: "/api/status", reports: ["elasticsearch"] } } };
+
     it("passes Spring's liveness group and a TCP liveness for tools whose health reports Elasticsearch", async () => {
         const service = workload(T.deployment, "order-service", [
             goodContainer({ name: "order-service", livenessProbe: probe("/order-service/actuator/health/liveness"), readinessProbe: probe("/order-service/actuator/health/readiness") }),
         ]);
-        assert.deepEqual(await runResourcePolicy(livenessIndependent, service), []);
-        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("zipkin", { tcpSocket: { port: "http" } })), []);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, service, config), []);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("zipkin", { tcpSocket: { port: "http" } }), config), []);
         // Prometheus's own health reports nothing else: HTTP liveness is fine there.
-        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("prometheus", probe("/-/healthy"))), []);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("prometheus", probe("/-/healthy")), config), []);
     });
 
     it("reports liveness or startup on a health endpoint that reports other services", async () => {
-        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("zipkin", probe("/health"), { tcpSocket: { port: "http" } })), [
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("zipkin", probe("/health"), { tcpSocket: { port: "http" } }), config), [
             'Deployment prod/zipkin: container "zipkin" livenessProbe calls /health, which reports other services\' outages; use a tcpSocket probe (its health reports elasticsearch).',
         ]);
-        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("kibana", { tcpSocket: { port: "http" } }, probe("/api/status"))), [
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("kibana", { tcpSocket: { port: "http" } }, probe("/api/status")), config), [
             'Deployment prod/kibana: container "kibana" startupProbe calls /api/status, which reports other services\' outages; use a tcpSocket probe (its health reports elasticsearch).',
         ]);
         const service = workload(T.deployment, "user-service", [goodContainer({ name: "user-service", livenessProbe: probe("/user-service/actuator/health") })]);
-        assert.deepEqual(await runResourcePolicy(livenessIndependent, service), [
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, service, config), [
             'Deployment prod/user-service: container "user-service" livenessProbe calls /user-service/actuator/health, which reports other services\' outages; use Spring\'s liveness group, /user-service/actuator/health/liveness.',
+        ]);
+    });
+
+    it("judges a tool's path only for the container config names, and Spring's path where config moves it", async () => {
+        // Without config, /health is no tool's dependent health; another container's /health is not Zipkin's.
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("zipkin", probe("/health"))), []);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("grafana", probe("/health")), config), []);
+        const moved = workload(T.deployment, "a", [goodContainer({ livenessProbe: probe("/manage/health") })]);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, moved), []);
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, moved, { springHealthPath: "/manage/health" }), [
+            'Deployment prod/a: container "app" livenessProbe calls /manage/health, which reports other services\' outages; use Spring\'s liveness group, /manage/health/liveness.',
         ]);
     });
 });
@@ -213,13 +229,13 @@ describe("policy rule no-default-secrets at preview", () => {
     });
 
     it("judges the known keys of a Secret whose generated value is not known yet", async () => {
-        const previewed = asFirstPreview(secret({ password: "mock-password-postgres-1", legacy: "changeme", username: "postgres" }));
+        const previewed = asFirstPreview(secret({ password: "mock-password-postgres-1", legacy: "changeme", username: "postgres" }), GENERATED);
         assert.deepEqual(await runResourcePolicy(noDefaultSecrets, previewed), ['Secret prod/postgres-superuser: key "legacy" holds a known default value.']);
-        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, asFirstPreview(secret({ password: "mock-password-postgres-1" }))), []);
+        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, asFirstPreview(secret({ password: "mock-password-postgres-1" }), GENERATED)), []);
     });
 
     it("the harness really hides the generated value, as the engine's proxy does", () => {
-        const previewed = asFirstPreview(secret({ password: "mock-password-postgres-1" }));
+        const previewed = asFirstPreview(secret({ password: "mock-password-postgres-1" }), GENERATED);
         assert.throws(() => (previewed.props.stringData as Record<string, string>).password, /can't be known during preview/);
     });
 });
@@ -247,9 +263,14 @@ const hpa = (target: string, min: number, max: number): ResourceInput => ({
 });
 
 describe("policy rule hpa-for-scalable-services", () => {
-    it("passes a scalable service with an HPA and no replicas, and exempts the catalog's singletons", async () => {
+    it("passes a scalable service with an HPA and no replicas, and exempts only the Deployments config names", async () => {
         const resources = [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10), workload(T.deployment, "service-discovery", [goodContainer()], { replicas: 1 })];
-        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: resources }, { minReplicas: 2 }), []);
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: resources }, { minReplicas: 2, exempt: ["service-discovery"] }), []);
+        // Nothing is exempt unless named: a singleton the pack is not told about is reported.
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: resources }, { minReplicas: 2 }), [
+            "Deployment prod/service-discovery sets spec.replicas (1); its HorizontalPodAutoscaler owns the count, remove it.",
+            "Deployment prod/service-discovery has no HorizontalPodAutoscaler.",
+        ]);
     });
 
     it("reports a missing HPA, replicas set by the program, and a range outside the config", async () => {

@@ -11,9 +11,7 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { revealSecrets } from "../../offline/manifests";
-import { isUnknownValueError } from "../../policy/kube";
-import type { RecordedResource } from "../../offline/mocks";
+import { isUnknownValueError } from "../kube";
 
 /** @pulumi/policy's own proxy, the one the analyzer wraps every resource in (internal to the package, so typed here). */
 interface PolicyProxy {
@@ -132,19 +130,14 @@ export async function runPolicy(policy: AnyPolicy, preview: PreviewOf, config: o
     return found;
 }
 
-/** What the analyzer sees of a recorded resource: its inputs, secrets unwrapped to plain values. */
-export function asAnalyzed(r: RecordedResource): ResourceInput {
-    return { type: r.type, name: r.name, props: revealSecrets(r.inputs) as Record<string, unknown> };
-}
-
 /**
- * What a first preview shows a rule: every value derived from a generated password is not
- * known yet (the mocks' passwords all contain "mock-password-"), behind the analyzer's proxy.
+ * What a first preview shows a rule: every string the caller says is generated (a password
+ * the engine creates during `up`) is not known yet, behind the analyzer's proxy.
  */
-export function asFirstPreview(r: ResourceInput): ResourceInput {
+export function asFirstPreview(r: ResourceInput, generated: (value: string) => boolean): ResourceInput {
     const unknownGenerated = (value: unknown): unknown => {
         if (typeof value === "string") {
-            return value.includes("mock-password-") ? proxy.unknownStringValue : value;
+            return generated(value) ? proxy.unknownStringValue : value;
         }
         if (Array.isArray(value)) {
             return value.map(unknownGenerated);
