@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "./shared/naming";
 import { PART_OF } from "./shared/labels";
 
 export interface EnvironmentArgs {
@@ -30,13 +31,17 @@ export class Environment extends pulumi.ComponentResource {
         // instead of failing both with a server-side apply conflict. An object that exists but
         // that the state does not know (an up killed between creating it and recording it) is
         // adopted on the next up instead of failing it with "already exists".
+        const children = new Children(name, this);
+        const provider = children.main(name);
         this.provider = new k8s.Provider(
-            name,
+            provider.name,
             { context: args.kubeContext, namespace: args.namespace, enablePatchForce: true, upsertExistingObjects: true },
-            { parent: this },
+            provider.opts,
         );
+        // Named after the environment; releases before named it after the namespace.
+        const space = children.main(args.namespace);
         const namespace = new k8s.core.v1.Namespace(
-            args.namespace,
+            space.name,
             {
                 metadata: {
                     name: args.namespace,
@@ -50,7 +55,7 @@ export class Environment extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, provider: this.provider, protect: args.protect },
+            { ...space.opts, provider: this.provider, protect: args.protect },
         );
         // Read from the Namespace, so whatever is placed in it waits for it to exist.
         this.namespace = namespace.metadata.name;

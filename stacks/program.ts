@@ -14,6 +14,7 @@ import { shipperNamespace } from "../components/observability/logging";
 import { SmokeTest } from "../components/application/smoke-test";
 import { LocalSystem } from "../components/docker/local-system";
 import { buildImages } from "../components/application/image-builds";
+import { Children } from "../components/shared/naming";
 import { createHash } from "crypto";
 import type { ServiceName } from "../catalog";
 import type { Settings } from "../settings";
@@ -85,7 +86,7 @@ export function defineStack(settings: Settings = currentSettings()): StackOutput
 /** The manual's option A: everything as containers on one Docker host. */
 function defineLocalStack(settings: Settings): LocalOutputs {
     const root = new pulumi.ComponentResource("ecommerce:docker:Stack", settings.stack);
-    const system = new LocalSystem("local", { settings, builtImages: buildImages(settings, root) }, { parent: root });
+    const system = new LocalSystem("local", { settings, builtImages: buildImages(settings, new Children(settings.stack, root)) }, { parent: root });
     return { urls: system.urls, grafanaAdminPassword: system.grafanaAdminPassword };
 }
 
@@ -127,7 +128,7 @@ function defineKubernetesStack(settings: Settings): StackOutputs {
             settings,
             database: settings.datasource === "postgres" ? postgres.endpoint : undefined,
             databasePasswords: postgres.servicePasswords,
-            builtImages: buildImages(settings, environment),
+            builtImages: buildImages(settings, new Children(settings.stack, environment)),
             deploymentsAfter: backups.preUpgrade ? [backups.preUpgrade] : [],
         },
         opts,

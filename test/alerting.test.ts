@@ -13,7 +13,7 @@ import { withoutSecrets } from "../offline/manifests";
 import { silentNotice } from "../components/observability/alerting";
 import { canConnect, EXTERNAL, podsOf } from "./network-eval";
 import { alertmanagerFile, prometheusFiles } from "./observability-files";
-import { declare, find, ofKind, podTemplate, refusal, type Declared } from "./support";
+import { declare, find, ofKind, podTemplate, recorded, refusal, type Declared } from "./support";
 
 const minutes = (d: string) => parsePrometheusDuration(d)! / 60_000;
 
@@ -205,12 +205,12 @@ describe("alerting switched off", () => {
 describe("local stack: Alertmanager", () => {
     it("runs as a container Prometheus sends to, its file secret, published on 9093", async () => {
         const d = await declare({ stack: "local", config: { alertReceivers: ALL_KINDS }, secrets: ["alertReceivers"] });
-        const container = d.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "alertmanager");
+        const container = recorded(d.resources, "docker:index/container:Container", "alertmanager");
         assert.ok(container, "an alertmanager container");
         assert.ok(!JSON.stringify(withoutSecrets(container.inputs)).includes(CREDENTIAL), "its file is secret");
         assert.ok(JSON.stringify(container.inputs).includes(CREDENTIAL));
         assert.equal((d.outputs.urls as Record<string, string>).Alertmanager, "http://localhost:9093");
-        const prometheus = d.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "prometheus")!;
+        const prometheus = recorded(d.resources, "docker:index/container:Container", "prometheus")!;
         const uploads = prometheus.inputs.uploads as { file: string; content: string }[];
         const config = parse(uploads.find((u) => u.file.endsWith("prometheus.yml"))!.content) as { alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
         assert.deepEqual(config.alerting.alertmanagers[0]!.static_configs[0]!.targets, ["alertmanager:9093"]);

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { objectId } from "../offline/manifests";
 import { canConnect, EXTERNAL, podsOf } from "./network-eval";
-import { declare, find, ofKind, podTemplate, refusal, type Declared } from "./support";
+import { declare, find, ofKind, podTemplate, recorded, refusal, type Declared } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const envOf = (d: Declared, name: string) =>
@@ -68,7 +68,7 @@ describe("cloud-config serving this repository's config-server folder", () => {
 
     it("does the same on the local stack", async () => {
         const d = await declare({ stack: "local", config: { configServerFolder: "config-server" } });
-        const container = d.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "cloud-config")!;
+        const container = recorded(d.resources, "docker:index/container:Container", "cloud-config")!;
         const uploads = (container.inputs.uploads as { file: string }[]).map((u) => u.file);
         assert.deepEqual(uploads, ["/config/application.yml"]);
         assert.ok((container.inputs.envs as string[]).includes("SPRING_CLOUD_CONFIG_SERVER_NATIVE_SEARCH_LOCATIONS=file:/config/"));

@@ -5,6 +5,7 @@
 import { strict as assert } from "assert";
 import { ProgramFailure, runProgram, type RunOptions } from "../offline/run";
 import { ConfigError } from "../stacks/config-error";
+import { recorded } from "./support";
 
 async function rejection(options: RunOptions): Promise<string> {
     try {
@@ -130,10 +131,10 @@ describe("config validation", () => {
             config: { services: { "order-service": { autoscaling: { enabled: false }, replicas: 3, env: { LOGGING_LEVEL_ROOT: "DEBUG" } } } },
         });
         const deployments = result.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment");
-        const order = deployments.find((d) => d.name === "order-service")!.inputs as { spec: { replicas?: number; template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } };
+        const order = recorded(deployments, "kubernetes:apps/v1:Deployment", "order-service")!.inputs as { spec: { replicas?: number; template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } };
         assert.equal(order.spec.replicas, 3);
         assert.ok(order.spec.template.spec.containers[0]!.env.some((e) => e.name === "LOGGING_LEVEL_ROOT" && e.value === "DEBUG"));
-        assert.ok(!result.resources.some((r) => r.type.endsWith("HorizontalPodAutoscaler") && r.name === "order-service"));
-        assert.ok(result.resources.some((r) => r.type.endsWith("HorizontalPodAutoscaler") && r.name === "user-service"));
+        assert.ok(!recorded(result.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "order-service"));
+        assert.ok(recorded(result.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "user-service"));
     });
 });

@@ -1,7 +1,7 @@
 /** Issue 16: Kibana gets the manual's data view and searches from the program, on both targets. */
 import { strict as assert } from "assert";
 import { canConnect, podsOf } from "./network-eval";
-import { declare, find, podTemplate, type Declared } from "./support";
+import { declare, dependenciesOf, find, podTemplate, recorded, type Declared } from "./support";
 
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: Kibana setup`, () => {
@@ -23,8 +23,8 @@ for (const stack of ["dev", "prod"]) {
                 assert.ok(container.command![2]!.includes(`'${file}'`), `the script posts ${file}`);
             }
             assert.ok(files.includes("data-view.json"));
-            const recorded = d.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name === "kibana-setup")!;
-            assert.ok(recorded.dependencies.includes("kibana"), recorded.dependencies.join(", "));
+            const declared = recorded(d.resources, "kubernetes:batch/v1:Job", "kibana-setup")!;
+            assert.ok(dependenciesOf(d.resources, declared).includes("kibana"), dependenciesOf(d.resources, declared).join(", "));
         });
 
         it("may reach Kibana and nothing else", () => {
@@ -43,10 +43,10 @@ describe("Kibana setup elsewhere", () => {
 
     it("runs once on the local stack, after Kibana is healthy, with the same requests", async () => {
         const d = await declare({ stack: "local" });
-        const setup = d.resources.find((r) => r.type === "docker:index/container:Container" && r.name === "kibana-setup");
+        const setup = recorded(d.resources, "docker:index/container:Container", "kibana-setup");
         assert.ok(setup, "a kibana-setup container");
         assert.equal(setup.inputs.restart, "no");
-        assert.ok(setup.dependencies.includes("kibana"));
+        assert.ok(dependenciesOf(d.resources, setup).includes("kibana"));
         const uploads = (setup.inputs.uploads as { file: string }[]).map((u) => u.file.replace("/setup/", "")).sort();
         const k8s = Object.keys(find((await declare({ stack: "dev" })).objects, "ConfigMap", "kibana-setup").data as Record<string, string>).sort();
         assert.deepEqual(uploads, k8s);

@@ -6,7 +6,7 @@ import { revealSecrets, withoutSecrets } from "../offline/manifests";
 import type { RecordedResource } from "../offline/mocks";
 import { ProgramFailure, runProgram } from "../offline/run";
 import { MANUAL_SERVICES, MANUAL_START_ORDER, MANUAL_TOOLS, REFERENCE_SERVICES } from "./sources";
-import { declare, type Declared } from "./support";
+import { declare, dependenciesOf, objectName, recorded, type Declared } from "./support";
 
 const CONTAINER = "docker:index/container:Container";
 
@@ -27,7 +27,7 @@ interface ContainerInputs {
 
 const containers = (d: Declared) => d.resources.filter((r) => r.type === CONTAINER);
 const container = (d: Declared, name: string): RecordedResource & { inputs: ContainerInputs } => {
-    const found = containers(d).find((r) => r.name === name);
+    const found = recorded(d.resources, CONTAINER, name);
     assert.ok(found, `no container ${name}`);
     return found as RecordedResource & { inputs: ContainerInputs };
 };
@@ -38,8 +38,7 @@ const env = (c: { inputs: ContainerInputs }) => {
 };
 /** Which other containers it waits for. */
 const waitsFor = (d: Declared, name: string) => {
-    const names = new Set(containers(d).map((c) => c.name));
-    return container(d, name).dependencies.filter((dep) => names.has(dep));
+    return dependenciesOf(containers(d), container(d, name));
 };
 
 describe("local stack on Docker", () => {
@@ -119,7 +118,7 @@ describe("local stack on Docker", () => {
     });
 
     it("publishes the tools of manual 4.2 without two on one host port", () => {
-        const published = containers(d).flatMap((c) => ((c.inputs as unknown as ContainerInputs).ports ?? []).map((p) => [c.name, p.external] as const));
+        const published = containers(d).flatMap((c) => ((c.inputs as unknown as ContainerInputs).ports ?? []).map((p) => [objectName(c), p.external] as const));
         const ports = published.map(([, p]) => p);
         assert.equal(new Set(ports).size, ports.length, JSON.stringify(published));
         for (const [title, port] of Object.entries(MANUAL_TOOLS)) {
@@ -185,7 +184,7 @@ describe("image builds", () => {
         const images = d.resources.filter((r) => r.type === "docker:index/image:Image");
         assert.equal(images.length, MANUAL_SERVICES.length);
         for (const { name } of MANUAL_SERVICES) {
-            const image = images.find((i) => i.name === `${name}-image`)!.inputs as { imageName: string; build: { dockerfile: string; context: string }; skipPush: boolean };
+            const image = images.find((i) => i.name.endsWith(`${name}-image`))!.inputs as { imageName: string; build: { dockerfile: string; context: string }; skipPush: boolean };
             assert.equal(image.build.dockerfile, `/src/ecommerce-microservice-backend-app/${name}/Dockerfile`);
             assert.equal(image.build.context, "/src/ecommerce-microservice-backend-app");
             assert.equal(image.skipPush, true);

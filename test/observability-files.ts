@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { revealSecrets } from "../offline/manifests";
-import { find, type Declared } from "./support";
+import { find, recorded, type Declared } from "./support";
 
 interface ScrapeJob {
     job_name: string;
@@ -59,7 +59,7 @@ export interface AlertmanagerFile {
 
 /** The configuration as the pod reads it: the Secret's file, secrets revealed. */
 export function alertmanagerFile(d: Declared): AlertmanagerFile {
-    const secret = d.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "alertmanager-config");
+    const secret = recorded(d.resources, "kubernetes:core/v1:Secret", "alertmanager-config");
     assert.ok(secret, "a Secret alertmanager-config");
     const data = revealSecrets(secret.inputs.stringData) as Record<string, string>;
     return parse(data["alertmanager.yml"]!) as AlertmanagerFile;

@@ -4,7 +4,7 @@ import { objectId, type KubeObject } from "../offline/manifests";
 import { RANDOM_PASSWORD } from "../offline/mocks";
 import { MANUAL_SERVICES } from "./sources";
 import { canConnect, canQuery, EXTERNAL, hasAllowPolicy, KUBE_DNS, podsOf, STRANGER, type Pod } from "./network-eval";
-import { declare, declareFresh, find, ofKind, podTemplate, type Declared } from "./support";
+import { declare, declareFresh, find, ofKind, podTemplate, recorded, type Declared } from "./support";
 
 function diff(a: readonly KubeObject[], b: readonly KubeObject[]): string[] {
     const index = (objects: readonly KubeObject[]) => new Map(objects.map((o) => [objectId(o), JSON.stringify(o)]));
@@ -185,7 +185,7 @@ describe("secret rotation (manual 8.1)", () => {
         assert.deepEqual(diff(before.objects, after.objects), ["Job/prod/postgres-provision", "StatefulSet/prod/grafana", "StatefulSet/prod/postgres"]);
         // ...and the Secrets' own values, compared raw, all change.
         const secretData = (r: Declared, name: string) =>
-            JSON.stringify(r.resources.find((x) => x.type === "kubernetes:core/v1:Secret" && x.name === name)!.inputs.stringData);
+            JSON.stringify(recorded(r.resources, "kubernetes:core/v1:Secret", name)!.inputs.stringData);
         for (const name of ["postgres-credentials", "grafana-admin"]) {
             assert.notEqual(secretData(before, name), secretData(after, name), name);
         }

@@ -8,7 +8,7 @@ import { ProgramFailure, runProgram } from "../offline/run";
 import { stackConfig } from "../offline/stack-config";
 import { loadSettings } from "../stacks/settings";
 import { MANUAL_SERVICES } from "./sources";
-import { declare, envOf, find, ofKind, podTemplate, type ContainerView, type Declared, stackFile, secretFileOf } from "./support";
+import { declare, envOf, find, objectName, ofKind, podTemplate, type ContainerView, type Declared, stackFile, secretFileOf } from "./support";
 
 const ROOT = path.resolve(__dirname, "..");
 const manual = fs.readFileSync(path.join(ROOT, "docs", "sources", "operations-manual.es.md"), "utf8");
@@ -116,7 +116,7 @@ for (const stack of ["dev", "prod"]) {
         it("protects the data in production only", () => {
             const production = stackFile(stack)["ecommerce:environment"] === "production";
             assert.equal(production, stack === "prod");
-            const protectedOnes = declared.resources.filter((r) => r.protect).map((r) => `${r.type.split(":").pop()}/${r.name}`).sort();
+            const protectedOnes = declared.resources.filter((r) => r.protect).map((r) => `${r.type.split(":").pop()}/${objectName(r)}`).sort();
             assert.deepEqual(protectedOnes, production ? ["Namespace/prod", "PersistentVolumeClaim/postgres-backups", "StatefulSet/postgres"] : []);
         });
 

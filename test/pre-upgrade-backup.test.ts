@@ -1,9 +1,13 @@
 /** Issue 16 and manual 6.1 ("Preparación: backup de base de datos"): no new image without a backup first. */
 import { strict as assert } from "assert";
 import { MANUAL_SERVICES } from "./sources";
-import { declare, find, ofKind, podTemplate, type Declared } from "./support";
+import type { RecordedResource } from "../offline/mocks";
+import { declare, dependenciesOf, find, objectName, ofKind, podTemplate, type Declared } from "./support";
 
 const preUpgradeJobs = (d: Declared) => ofKind(d.objects, "Job").filter((j) => j.metadata.name.startsWith("postgres-pre-upgrade-"));
+/** The Job as the program declares it (the resource others depend on). */
+const preUpgradeJob = (d: Declared): RecordedResource =>
+    d.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && objectName(r)?.startsWith("postgres-pre-upgrade-"))!;
 const envOf = (d: Declared, kind: string, name: string) =>
     Object.fromEntries((podTemplate(find(d.objects, kind, name))!.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
 
@@ -32,10 +36,11 @@ describe("backup before an upgrade (manual 6.1)", () => {
     });
 
     it("holds every service Deployment until it has completed, and nothing else", () => {
-        const dependents = prod.resources.filter((r) => r.dependencies.includes("postgres-pre-upgrade")).map((r) => `${r.type.split(":").pop()}/${r.name}`);
+        const job = preUpgradeJob(prod);
+        const dependents = prod.resources.filter((r) => r.dependencies.includes(job.name)).map((r) => `${r.type.split(":").pop()}/${objectName(r)}`);
         assert.deepEqual(dependents.sort(), MANUAL_SERVICES.map((s) => `Deployment/${s.name}`).sort());
-        const job = prod.resources.find((r) => r.name === "postgres-pre-upgrade")!;
-        assert.ok(job.dependencies.includes("postgres") && job.dependencies.includes("postgres-backups"), job.dependencies.join(", "));
+        const after = dependenciesOf(prod.resources, job);
+        assert.ok(after.includes("postgres") && after.includes("postgres-backups"), after.join(", "));
     });
 
     it("is a new Job when any image changes, and the same one otherwise", async () => {
@@ -52,6 +57,7 @@ describe("backup before an upgrade (manual 6.1)", () => {
     it("can be turned off per stack", async () => {
         const off = await declare({ stack: "prod", config: { postgres: { backup: { beforeUpgrade: false } } } });
         assert.deepEqual(preUpgradeJobs(off), []);
-        assert.ok(off.resources.every((r) => !r.dependencies.includes("postgres-pre-upgrade")));
+        const job = preUpgradeJob(prod);
+        assert.ok(off.resources.every((r) => !r.dependencies.includes(job.name)));
     });
 });

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { kubernetesObjects, type KubeObject } from "../offline/manifests";
+import type { RecordedResource } from "../offline/mocks";
 import { ProgramFailure, runProgram, type RunOptions, type RunResult } from "../offline/run";
 import { PROJECT_DIR } from "../offline/stack-config";
 
@@ -57,6 +58,27 @@ export function find(objects: readonly KubeObject[], kind: string, name: string)
         throw new Error(`no ${kind} named ${name} among ${objects.length} objects`);
     }
     return found;
+}
+
+/**
+ * What a recorded resource makes is called: a Kubernetes object's metadata.name, a Docker
+ * object's name. Tests look resources up by it, as an operator does, not by their Pulumi
+ * names (which carry their component's name).
+ */
+export function objectName(r: RecordedResource): string | undefined {
+    const metadata = r.inputs.metadata as { name?: unknown } | undefined;
+    const name = metadata?.name ?? r.inputs.name;
+    return typeof name === "string" ? name : undefined;
+}
+
+/** The recorded resource of `type` whose object is called `name`. */
+export function recorded(resources: readonly RecordedResource[], type: string, name: string): RecordedResource | undefined {
+    return resources.find((r) => r.type === type && objectName(r) === name);
+}
+
+/** The object names of what a recorded resource was declared to depend on. */
+export function dependenciesOf(resources: readonly RecordedResource[], r: RecordedResource): string[] {
+    return resources.filter((other) => r.dependencies.includes(other.name)).flatMap((other) => objectName(other) ?? []);
 }
 
 export function ofKind(objects: readonly KubeObject[], kind: string): KubeObject[] {

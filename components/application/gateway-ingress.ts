@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec } from "../../catalog";
 import type { IngressSettings } from "../../settings";
 import { awaitAnnotations } from "../shared/pod";
+import { Children } from "../shared/naming";
 
 /** How long `pulumi up` waits for an ingress controller to give the Ingress an address. */
 export const INGRESS_AWAIT_SECONDS = 600;
@@ -39,8 +40,9 @@ export class GatewayIngress extends pulumi.ComponentResource {
     constructor(name: string, args: GatewayIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:GatewayIngress", name, {}, opts);
         const { gateway, ingress } = args;
+        const own = new Children(name, this).main(gateway.name);
         this.ingress = new k8s.networking.v1.Ingress(
-            gateway.name,
+            own.name,
             {
                 metadata: {
                     name: gateway.name,
@@ -69,7 +71,7 @@ export class GatewayIngress extends pulumi.ComponentResource {
                     ],
                 },
             },
-            { parent: this },
+            own.opts,
         );
         const notice = ingressAwaitNotice(ingress, args.skipAwait);
         if (notice) {

@@ -6,6 +6,7 @@ import type { ServiceSettings } from "../../settings";
 import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
 import { awaitAnnotations, envVars, type Gate, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, type Spread, spreadConstraints, springProbes, waitFor, withScratch } from "../shared/pod";
 import { CONFIG_DIGEST_ANNOTATION, RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "../shared/secret-digest";
+import { Children } from "../shared/naming";
 import { springEnvironment, type SpringPlatform } from "../shared/spring-env";
 
 export interface MicroserviceArgs extends SpringPlatform {
@@ -74,7 +75,9 @@ export class Microservice extends pulumi.ComponentResource {
         const memoryLimit = parseMemory(args.service.resources.limits.memory) ?? 0;
 
         // Its own identity, with no API token: none of the services talks to the Kubernetes API.
-        this.serviceAccount = new k8s.core.v1.ServiceAccount(spec.name, { metadata, automountServiceAccountToken: false }, { parent: this });
+        // Every object is the service's own, under its manual name in the namespace.
+        const own = new Children(name, this).main(spec.name);
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(own.name, { metadata, automountServiceAccountToken: false }, own.opts);
         const podAnnotations: Record<string, pulumi.Input<string>> = {
             ...(args.service.restartedAt ? { [RESTARTED_AT_ANNOTATION]: args.service.restartedAt } : {}),
             ...(args.secretDigest ? { [SECRET_DIGEST_ANNOTATION]: args.secretDigest } : {}),
@@ -84,7 +87,7 @@ export class Microservice extends pulumi.ComponentResource {
         const multiple = replicas.kind === "fixed" ? replicas.count > 1 : replicas.maxReplicas > 1;
         const constraints = spreadConstraints(args.spread, selectorLabels(spec.name));
         this.deployment = new k8s.apps.v1.Deployment(
-            spec.name,
+            own.name,
             {
                 metadata: {
                     ...metadata,
@@ -128,11 +131,11 @@ export class Microservice extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, dependsOn: [this.serviceAccount, ...(args.after ?? [])] },
+            { ...own.opts, dependsOn: [this.serviceAccount, ...(args.after ?? [])] },
         );
 
         this.service = new k8s.core.v1.Service(
-            spec.name,
+            own.name,
             {
                 // With skipAwait no pod will ever be an endpoint to wait for.
                 metadata: args.skipAwait ? { ...metadata, annotations: awaitAnnotations(true) } : metadata,
@@ -142,12 +145,12 @@ export class Microservice extends pulumi.ComponentResource {
                     ports: [{ name: PORT_NAME, port: spec.port, targetPort: PORT_NAME, protocol: "TCP" }],
                 },
             },
-            { parent: this },
+            own.opts,
         );
 
         if (replicas.kind === "autoscaled") {
             this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-                spec.name,
+                own.name,
                 {
                     metadata,
                     spec: {
@@ -165,16 +168,16 @@ export class Microservice extends pulumi.ComponentResource {
                         ],
                     },
                 },
-                { parent: this, dependsOn: [this.deployment] },
+                { ...own.opts, dependsOn: [this.deployment] },
             );
         }
 
         const minimumPods = replicas.kind === "fixed" ? replicas.count : replicas.minReplicas;
         if (minimumPods > 1) {
             this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
-                spec.name,
+                own.name,
                 { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(spec.name) } } },
-                { parent: this },
+                own.opts,
             );
         }
 

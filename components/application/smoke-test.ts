@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SERVICES, actuatorPath, serviceSpec, serviceUrl } from "../../catalog";
 import { SMOKE_TEST } from "../network/traffic";
 import { scriptJob, type ScriptJobPlacement } from "../shared/script-job";
+import { Children } from "../shared/naming";
 
 export interface SmokeCheck {
     readonly name: string;
@@ -60,7 +61,7 @@ export class SmokeTest extends pulumi.ComponentResource {
                 backoffLimit: 0,
                 deadlineSeconds: 900,
             },
-            this,
+            new Children(name, this),
         );
         this.registerOutputs({});
     }

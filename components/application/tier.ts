@@ -7,6 +7,7 @@ import { GatewayIngress } from "./gateway-ingress";
 import { standardLabels } from "../shared/labels";
 import { Microservice } from "./microservice";
 import { secretDigest, shortDigest } from "../shared/secret-digest";
+import { Children } from "../shared/naming";
 import { NATIVE_CONFIG_DIR } from "../shared/spring-env";
 import type { DatabaseEndpoint } from "../postgres/server";
 
@@ -35,11 +36,13 @@ export class ApplicationTier extends pulumi.ComponentResource {
         super("ecommerce:k8s:ApplicationTier", name, {}, opts);
         const { settings } = args;
         const services = {} as Record<ServiceName, Microservice>;
-        const configFiles = this.configServerFiles(args);
+        const children = new Children(name, this);
+        const configFiles = this.configServerFiles(args, children);
         for (const spec of SERVICES) {
             const datasource = args.database ? datasourceWiring(spec, args.database) : undefined;
+            const service = children.of(spec.name);
             services[spec.name] = new Microservice(
-                spec.name,
+                service.name,
                 {
                     namespace: args.namespace,
                     stack: settings.stack,
@@ -62,7 +65,7 @@ export class ApplicationTier extends pulumi.ComponentResource {
                             ? secretDigest([args.databasePasswords[spec.name]!])
                             : undefined,
                 },
-                { parent: this },
+                service.opts,
             );
         }
         this.services = services;
@@ -70,8 +73,9 @@ export class ApplicationTier extends pulumi.ComponentResource {
 
         if (settings.ingress) {
             const gateway = services["api-gateway"];
+            const edge = children.of("ingress");
             const ingress = new GatewayIngress(
-                `${name}-ingress`,
+                edge.name,
                 {
                     namespace: args.namespace,
                     gateway: settings.services["api-gateway"].spec,
@@ -79,7 +83,7 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     labels: standardLabels({ name: "api-gateway", component: "edge", instance: settings.stack }),
                     skipAwait: settings.skipAwait,
                 },
-                { parent: this, dependsOn: [gateway.service] },
+                { ...edge.opts, dependsOn: [gateway.service] },
             );
             this.gatewayUrl = ingress.url;
         }
@@ -87,19 +91,20 @@ export class ApplicationTier extends pulumi.ComponentResource {
     }
 
     /** cloud-config's files, when it serves a folder of this project instead of cloning Git. */
-    private configServerFiles(args: ApplicationTierArgs): { configMap: string; mountPath: string; digest: string } | undefined {
+    private configServerFiles(args: ApplicationTierArgs, children: Children): { configMap: string; mountPath: string; digest: string } | undefined {
         const source = args.settings.configServer;
         if (source.kind !== "native") {
             return undefined;
         }
         const name = "cloud-config-files";
+        const files = children.of(name);
         new k8s.core.v1.ConfigMap(
-            name,
+            files.name,
             {
                 metadata: { name, namespace: args.namespace, labels: standardLabels({ name, component: "platform", instance: args.settings.stack }) },
                 data: { ...source.files },
             },
-            { parent: this },
+            files.opts,
         );
         return { configMap: name, mountPath: NATIVE_CONFIG_DIR, digest: shortDigest(Object.entries(source.files).flat()) };
     }

@@ -1,6 +1,7 @@
 /** One container on the stack's Docker network, the same way for services, tools and jobs. */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { Children } from "../shared/naming";
 import { parseCpu, parseMemory } from "../../lib/quantity";
 import type { Resources } from "../../settings";
 
@@ -36,15 +37,18 @@ export interface ContainerContext {
     readonly stack: string;
     /** Seconds `pulumi up` waits for a container to report healthy. */
     readonly waitSeconds: number;
-    readonly opts: pulumi.CustomResourceOptions;
+    /** The system's children, each container one, on the system's Docker provider. */
+    readonly children: Children;
+    readonly provider: pulumi.ProviderResource;
 }
 
 export function declareContainer(def: ContainerDef, ctx: ContainerContext): docker.Container {
     const memoryMb = Math.ceil((parseMemory(def.resources.limits.memory) ?? 0) / 2 ** 20);
     const cpus = parseCpu(def.resources.limits.cpu);
     const env = def.env ?? {};
+    const child = ctx.children.of(def.name);
     return new docker.Container(
-        def.name,
+        child.name,
         {
             name: def.name,
             image: def.image,
@@ -84,6 +88,6 @@ export function declareContainer(def: ContainerDef, ctx: ContainerContext): dock
                 ? { restart: "no", mustRun: false, attach: true, logs: true }
                 : { restart: "unless-stopped", wait: def.healthcheck !== undefined, waitTimeout: ctx.waitSeconds }),
         },
-        { ...ctx.opts, dependsOn: [...(def.after ?? [])] },
+        { ...child.opts, provider: ctx.provider, dependsOn: [...(def.after ?? [])] },
     );
 }

@@ -13,6 +13,7 @@ import { KIBANA_SETUP } from "../network/traffic";
 import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observability/prometheus-config";
 import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv, zipkinEnv } from "../observability/tool-env";
 import { DATA_MOUNT, credentialsByKey, datasourceEnv, provisionEnv, resolvedEnv, serverEnv, superuserEnv, type EnvValue } from "../postgres/env";
+import { Children } from "../shared/naming";
 import { databasePasswords, generatedPassword } from "../shared/passwords";
 import { scriptFiles } from "../postgres/pods";
 import { NATIVE_CONFIG_DIR, springEnvironment } from "../shared/spring-env";
@@ -39,27 +40,30 @@ export class LocalSystem extends pulumi.ComponentResource {
         super("ecommerce:docker:LocalSystem", name, {}, opts);
         const { settings } = args;
         const ns = settings.namespace;
-        const provider = new docker.Provider(`${name}-docker`, settings.docker.host ? { host: settings.docker.host } : {}, { parent: this });
-        const resourceOpts: pulumi.CustomResourceOptions = { parent: this, provider };
-        const network = new docker.Network(`${ns}-network`, { name: `ecommerce-${ns}`, driver: "bridge" }, resourceOpts);
-        const ctx: ContainerContext = { network: network.name, stack: settings.stack, waitSeconds: settings.rolloutTimeoutSeconds, opts: resourceOpts };
+        const children = new Children(name, this);
+        const engine = children.of(`${name}-docker`);
+        const provider = new docker.Provider(engine.name, settings.docker.host ? { host: settings.docker.host } : {}, engine.opts);
+        /** Options of the child in `role`, on this stack's Docker engine. */
+        const onEngine = (role: string): pulumi.CustomResourceOptions => ({ ...children.of(role).opts, provider });
+        const network = new docker.Network(children.nameOf(`${ns}-network`), { name: `ecommerce-${ns}`, driver: "bridge" }, onEngine(`${ns}-network`));
+        const ctx: ContainerContext = { network: network.name, stack: settings.stack, waitSeconds: settings.rolloutTimeoutSeconds, children, provider };
 
         const pulled = new Map<string, pulumi.Output<string>>();
         const image = (ref: string): pulumi.Output<string> => {
             if (!pulled.has(ref)) {
-                pulled.set(ref, new docker.RemoteImage(ref, { name: ref, keepLocally: true }, resourceOpts).imageId);
+                pulled.set(ref, new docker.RemoteImage(children.nameOf(ref), { name: ref, keepLocally: true }, onEngine(ref)).imageId);
             }
             return pulled.get(ref)!;
         };
         // Named volumes outlive the containers; destroy keeps them unless keepVolumes is false (docker-compose down -v).
         const volume = (id: string) =>
-            new docker.Volume(`${ns}-${id}`, { name: `ecommerce-${ns}-${id}` }, { ...resourceOpts, retainOnDelete: settings.docker.keepVolumes }).name;
+            new docker.Volume(children.nameOf(`${ns}-${id}`), { name: `ecommerce-${ns}-${id}` }, { ...onEngine(`${ns}-${id}`), retainOnDelete: settings.docker.keepVolumes }).name;
         const hostPort = (container: string, internal: number) => ({ internal, host: settings.docker.hostPorts[container] ?? internal });
         const scripts = scriptFiles();
 
         // PostgreSQL, reachable as `postgres-service` as in the manual, its roles, and its backups.
         const pg = settings.postgres;
-        const passwords = databasePasswords(POSTGRES.name, settings.secretsRotation, this);
+        const passwords = databasePasswords(POSTGRES.name, settings.secretsRotation, children);
         const credentials = credentialsByKey(passwords);
         const env = (values: Record<string, EnvValue>) => resolvedEnv(values, credentials);
         const postgres = declareContainer(
@@ -215,7 +219,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 },
                 ctx,
             );
-            this.grafanaAdminPassword = generatedPassword("grafana-admin", settings.secretsRotation, this, 24);
+            this.grafanaAdminPassword = generatedPassword(children.of("grafana-admin"), settings.secretsRotation, 24);
             const provisioning = grafanaProvisioning({ tracing: obs.tracing !== undefined, logging: obs.logging !== undefined });
             declareContainer(
                 {

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "../shared/naming";
 import { selectorLabels, standardLabels } from "../shared/labels";
 import { API_SERVER, isPod, type Edge, type Peer, type PodPeer } from "./traffic";
 
@@ -34,16 +35,17 @@ export class NetworkIsolation extends pulumi.ComponentResource {
         const nsOf = (peer: PodPeer) => peer.namespace ?? args.namespaceName;
         const namespaceInput = (ns: string) => (ns === args.namespaceName ? args.namespace : ns);
         const labels = (policy: string) => standardLabels({ name: policy, component: "network", instance: args.stack });
+        const children = new Children(name, this);
 
         for (const ns of [args.namespaceName, ...args.extraNamespaces]) {
             this.policies.push(
                 new k8s.networking.v1.NetworkPolicy(
-                    `${ns}-default-deny`,
+                    children.nameOf(`${ns}-default-deny`),
                     {
                         metadata: { name: "default-deny", namespace: namespaceInput(ns), labels: labels("default-deny") },
                         spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
                     },
-                    { parent: this },
+                    children.of(`${ns}-default-deny`).opts,
                 ),
             );
         }
@@ -86,7 +88,7 @@ export class NetworkIsolation extends pulumi.ComponentResource {
             const policyName = `allow-${group.pod}`;
             this.policies.push(
                 new k8s.networking.v1.NetworkPolicy(
-                    `${ns}-${policyName}`,
+                    children.nameOf(`${ns}-${policyName}`),
                     {
                         metadata: { name: policyName, namespace: namespaceInput(ns), labels: labels(policyName) },
                         spec: {
@@ -111,7 +113,7 @@ export class NetworkIsolation extends pulumi.ComponentResource {
                             ],
                         },
                     },
-                    { parent: this },
+                    children.of(`${ns}-${policyName}`).opts,
                 ),
             );
         }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "../shared/naming";
 import { stringify } from "yaml";
 import { ALERTMANAGER } from "../../catalog/observability";
 import type { AlertingSettings } from "../../settings";
@@ -40,8 +41,10 @@ export class Alerting extends pulumi.ComponentResource {
         super("ecommerce:k8s:Alerting", name, {}, opts);
         const { settings } = args;
         const config = pulumi.secret(stringify(alertmanagerConfig(settings)));
+        const children = new Children(name, this);
+        const secretChild = children.of(ALERTMANAGER_SECRET);
         const secret = new k8s.core.v1.Secret(
-            ALERTMANAGER_SECRET,
+            secretChild.name,
             {
                 metadata: {
                     name: ALERTMANAGER_SECRET,
@@ -51,12 +54,13 @@ export class Alerting extends pulumi.ComponentResource {
                 type: "Opaque",
                 stringData: { [ALERTMANAGER_CONFIG_FILE]: config },
             },
-            { parent: this },
+            secretChild.opts,
         );
         // Alertmanager reads its file at start only: a new digest rolls the pod.
-        const digestKey = generatedKey("alertmanager-digest-key", this);
+        const digestKey = generatedKey(children.of("alertmanager-digest-key"));
+        const workload = children.of(ALERTMANAGER.name);
         this.alertmanager = new ToolWorkload(
-            ALERTMANAGER.name,
+            workload.name,
             {
                 namespace: args.namespace,
                 stack: args.stack,
@@ -73,7 +77,7 @@ export class Alerting extends pulumi.ComponentResource {
                 startupSeconds: 60,
                 skipAwait: args.skipAwait,
             },
-            { parent: this, dependsOn: [secret] },
+            { ...workload.opts, dependsOn: [secret] },
         );
         const notice = silentNotice(settings, args.access);
         if (notice) {

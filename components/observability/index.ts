@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "../shared/naming";
 import { serviceSpec } from "../../catalog";
 import { ALERTMANAGER, GRAFANA, KIBANA, PROMETHEUS, ZIPKIN, type Tool } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../settings";
@@ -31,14 +32,17 @@ export class Observability extends pulumi.ComponentResource {
         super("ecommerce:k8s:Observability", name, {}, opts);
         const { settings } = args;
         const common = { namespaceName: args.namespaceName, namespace: args.namespace, stack: args.stack, skipAwait: args.skipAwait };
-        const parent = { parent: this };
-        const logging = settings.logging ? new Logging("logging", { ...common, settings: settings.logging, setupImage: args.toolImage }, parent) : undefined;
+        const children = new Children(name, this);
+        const child = (role: string) => children.of(role);
+        const logging = settings.logging
+            ? new Logging(child("logging").name, { ...common, settings: settings.logging, setupImage: args.toolImage }, child("logging").opts)
+            : undefined;
         if (settings.tracing) {
-            new Tracing("tracing", { ...common, zipkin: settings.tracing.zipkin, elasticsearch: logging !== undefined }, parent);
+            new Tracing(child("tracing").name, { ...common, zipkin: settings.tracing.zipkin, elasticsearch: logging !== undefined }, child("tracing").opts);
         }
         if (settings.metrics) {
             const metrics = new Metrics(
-                "metrics",
+                child("metrics").name,
                 {
                     ...common,
                     settings: settings.metrics,
@@ -47,7 +51,7 @@ export class Observability extends pulumi.ComponentResource {
                     alerting: settings.alerting !== undefined,
                     secretsRotation: args.secretsRotation,
                 },
-                parent,
+                child("metrics").opts,
             );
             this.grafanaAdminPassword = metrics.grafanaAdminPassword;
         }
@@ -55,7 +59,7 @@ export class Observability extends pulumi.ComponentResource {
         const forward = (tool: Tool) =>
             `kubectl port-forward -n ${args.namespaceName} svc/${tool.name} ${tool.port}:${tool.port}  # then http://localhost:${tool.port}`;
         if (settings.alerting) {
-            new Alerting("alerting", { ...common, settings: settings.alerting, access: forward(ALERTMANAGER) }, parent);
+            new Alerting(child("alerting").name, { ...common, settings: settings.alerting, access: forward(ALERTMANAGER) }, child("alerting").opts);
         }
 
         const discovery = serviceSpec("service-discovery");

@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "../shared/naming";
 import { KIBANA_SETUP } from "../network/traffic";
 import { scriptJob, type ScriptJobPlacement } from "../shared/script-job";
 import { KIBANA_SETUP_DIR, kibanaSetup } from "./kibana-objects";
@@ -30,7 +31,7 @@ export class KibanaSetup extends pulumi.ComponentResource {
                 // Kibana may take minutes to start on a small node.
                 deadlineSeconds: 900,
             },
-            this,
+            new Children(name, this),
         );
         this.registerOutputs({});
     }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "../shared/naming";
 import { stringify } from "yaml";
 import { ELASTICSEARCH, KIBANA, LOGGING_SUFFIX, LOGSTASH } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../settings";
@@ -45,8 +46,10 @@ export class Logging extends pulumi.ComponentResource {
         const { settings } = args;
         const common = { namespace: args.namespace, stack: args.stack, uid: ELASTIC_UID, skipAwait: args.skipAwait };
 
+        const children = new Children(name, this);
+        const child = (role: string, former?: string) => children.of(role, former);
         this.elasticsearch = new ToolWorkload(
-            ELASTICSEARCH.name,
+            child(ELASTICSEARCH.name).name,
             {
                 ...common,
                 tool: ELASTICSEARCH,
@@ -62,20 +65,20 @@ export class Logging extends pulumi.ComponentResource {
                 // The image writes its keystore next to its configuration at start.
                 writableRoot: true,
             },
-            { parent: this },
+            child(ELASTICSEARCH.name).opts,
         );
 
         const pipeline = logstashPipeline(LOGSTASH.port, ELASTICSEARCH_URL);
         const pipelineMap = new k8s.core.v1.ConfigMap(
-            "logstash-pipeline",
+            child("logstash-pipeline").name,
             {
                 metadata: { name: "logstash-pipeline", namespace: args.namespace, labels: standardLabels({ name: LOGSTASH.name, component: "observability", instance: args.stack }) },
                 data: { "logstash.conf": pipeline },
             },
-            { parent: this },
+            child("logstash-pipeline").opts,
         );
         this.logstash = new ToolWorkload(
-            LOGSTASH.name,
+            child(LOGSTASH.name).name,
             {
                 ...common,
                 tool: LOGSTASH,
@@ -91,11 +94,11 @@ export class Logging extends pulumi.ComponentResource {
                 writableRoot: true,
                 configDigestOf: [pipeline],
             },
-            { parent: this, dependsOn: [pipelineMap] },
+            { ...child(LOGSTASH.name).opts, dependsOn: [pipelineMap] },
         );
 
         this.kibana = new ToolWorkload(
-            KIBANA.name,
+            child(KIBANA.name).name,
             {
                 ...common,
                 tool: KIBANA,
@@ -105,23 +108,27 @@ export class Logging extends pulumi.ComponentResource {
                 startupSeconds: 300,
                 writableRoot: true,
             },
-            { parent: this },
+            child(KIBANA.name).opts,
         );
 
-        new KibanaSetup("kibana-setup", { namespace: args.namespace, stack: args.stack, image: args.setupImage, skipAwait: args.skipAwait, after: [this.kibana] }, { parent: this });
+        const setup = child("kibana-setup");
+        new KibanaSetup(setup.name, { namespace: args.namespace, stack: args.stack, image: args.setupImage, skipAwait: args.skipAwait, after: [this.kibana] }, setup.opts);
 
-        this.shipper = this.declareShipper(args);
+        this.shipper = this.declareShipper(args, children);
         this.registerOutputs({});
     }
 
     /** Filebeat in a namespace of its own (host log files break the restricted standard). */
-    private declareShipper(args: LoggingArgs): k8s.apps.v1.DaemonSet {
+    private declareShipper(args: LoggingArgs, children: Children): k8s.apps.v1.DaemonSet {
         const ns = shipperNamespace(args.namespaceName);
         const labels = standardLabels({ name: SHIPPER, component: "observability", instance: args.stack });
         const clusterName = `${args.namespaceName}-${SHIPPER}`;
-        const parent = { parent: this };
+        // One child name for the shipper's objects (each of its own kind); its namespace apart.
+        const shipper = children.of(SHIPPER);
+        const reader = children.of(SHIPPER, clusterName);
+        const space = children.of("shipper-namespace", ns);
         const namespace = new k8s.core.v1.Namespace(
-            ns,
+            space.name,
             {
                 metadata: {
                     name: ns,
@@ -133,12 +140,12 @@ export class Logging extends pulumi.ComponentResource {
                     },
                 },
             },
-            parent,
+            space.opts,
         );
-        const inNs = { parent: this, dependsOn: [namespace] };
-        const account = new k8s.core.v1.ServiceAccount(SHIPPER, { metadata: { name: SHIPPER, namespace: ns, labels } }, inNs);
+        const inNs = { ...shipper.opts, dependsOn: [namespace] };
+        const account = new k8s.core.v1.ServiceAccount(shipper.name, { metadata: { name: SHIPPER, namespace: ns, labels } }, inNs);
         const role = new k8s.rbac.v1.ClusterRole(
-            clusterName,
+            reader.name,
             {
                 metadata: { name: clusterName, labels },
                 rules: [
@@ -146,22 +153,22 @@ export class Logging extends pulumi.ComponentResource {
                     { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
                 ],
             },
-            parent,
+            reader.opts,
         );
         new k8s.rbac.v1.ClusterRoleBinding(
-            clusterName,
+            reader.name,
             {
                 metadata: { name: clusterName, labels },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterName },
                 subjects: [{ kind: "ServiceAccount", name: SHIPPER, namespace: ns }],
             },
-            { parent: this, dependsOn: [role, account] },
+            { ...reader.opts, dependsOn: [role, account] },
         );
         const config = stringify(filebeatConfig(args.namespaceName, `${LOGSTASH.name}.${args.namespaceName}.svc:${LOGSTASH.port}`));
-        new k8s.core.v1.ConfigMap(SHIPPER, { metadata: { name: SHIPPER, namespace: ns, labels }, data: { "filebeat.yml": config } }, inNs);
+        new k8s.core.v1.ConfigMap(shipper.name, { metadata: { name: SHIPPER, namespace: ns, labels }, data: { "filebeat.yml": config } }, inNs);
         const hostPath = (name: string, path: string, type: string) => ({ name, hostPath: { path, type } });
         return new k8s.apps.v1.DaemonSet(
-            SHIPPER,
+            shipper.name,
             {
                 metadata: { name: SHIPPER, namespace: ns, labels, annotations: awaitAnnotations(args.skipAwait) },
                 spec: {

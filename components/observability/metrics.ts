@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "../shared/naming";
 import { stringify } from "yaml";
 import { GRAFANA, PROMETHEUS } from "../../catalog/observability";
 import type { ObservabilitySettings } from "../../settings";
@@ -48,35 +49,38 @@ export class Metrics extends pulumi.ComponentResource {
             namespace: args.namespace,
             labels: standardLabels({ name: objectName, component, instance: args.stack }),
         });
-        const parent = { parent: this };
+        const children = new Children(name, this);
+        const child = (role: string) => children.of(role);
 
         // Pod discovery through the API, read-only and limited to the stack's namespace.
-        const account = new k8s.core.v1.ServiceAccount(PROMETHEUS.name, { metadata: meta(PROMETHEUS.name), automountServiceAccountToken: false }, parent);
+        // Prometheus's identity and its right to discover pods: one child name, three kinds.
+        const reader = child(PROMETHEUS.name);
+        const account = new k8s.core.v1.ServiceAccount(reader.name, { metadata: meta(PROMETHEUS.name), automountServiceAccountToken: false }, reader.opts);
         const role = new k8s.rbac.v1.Role(
-            PROMETHEUS.name,
+            reader.name,
             {
                 metadata: meta(PROMETHEUS.name),
                 rules: [{ apiGroups: [""], resources: ["pods", "services", "endpoints"], verbs: ["get", "list", "watch"] }],
             },
-            parent,
+            reader.opts,
         );
         new k8s.rbac.v1.RoleBinding(
-            PROMETHEUS.name,
+            reader.name,
             {
                 metadata: meta(PROMETHEUS.name),
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: PROMETHEUS.name },
                 subjects: [{ kind: "ServiceAccount", name: PROMETHEUS.name, namespace: args.namespace }],
             },
-            { parent: this, dependsOn: [role, account] },
+            { ...reader.opts, dependsOn: [role, account] },
         );
 
         const promFiles = {
             "prometheus.yml": stringify(prometheusConfig({ kind: "kubernetes", namespace: args.namespaceName }, args.namespaceName, args.alerting)),
             [RULES_FILE]: stringify(alertRules(settings.alerts)),
         };
-        const promConfig = new k8s.core.v1.ConfigMap("prometheus-config", { metadata: meta("prometheus-config"), data: promFiles }, parent);
+        const promConfig = new k8s.core.v1.ConfigMap(child("prometheus-config").name, { metadata: meta("prometheus-config"), data: promFiles }, child("prometheus-config").opts);
         this.prometheus = new ToolWorkload(
-            PROMETHEUS.name,
+            reader.name,
             {
                 namespace: args.namespace,
                 stack: args.stack,
@@ -97,19 +101,19 @@ export class Metrics extends pulumi.ComponentResource {
                 configDigestOf: Object.values(promFiles),
                 skipAwait: args.skipAwait,
             },
-            { parent: this, dependsOn: [promConfig] },
+            { ...reader.opts, dependsOn: [promConfig] },
         );
 
-        this.grafanaAdminPassword = generatedPassword("grafana-admin", args.secretsRotation, this, 24);
+        this.grafanaAdminPassword = generatedPassword(child("grafana-admin"), args.secretsRotation, 24);
         const secret = new k8s.core.v1.Secret(
-            GRAFANA_SECRET,
+            child(GRAFANA_SECRET).name,
             { metadata: meta(GRAFANA_SECRET), type: "Opaque", stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword } },
-            parent,
+            child(GRAFANA_SECRET).opts,
         );
         const grafanaFiles = grafanaProvisioning({ tracing: args.tracing, logging: args.logging });
         const dashboards = grafanaDashboards();
-        const provisioning = new k8s.core.v1.ConfigMap("grafana-provisioning", { metadata: meta("grafana-provisioning"), data: grafanaFiles }, parent);
-        const dashboardMap = new k8s.core.v1.ConfigMap("grafana-dashboards", { metadata: meta("grafana-dashboards"), data: dashboards }, parent);
+        const provisioning = new k8s.core.v1.ConfigMap(child("grafana-provisioning").name, { metadata: meta("grafana-provisioning"), data: grafanaFiles }, child("grafana-provisioning").opts);
+        const dashboardMap = new k8s.core.v1.ConfigMap(child("grafana-dashboards").name, { metadata: meta("grafana-dashboards"), data: dashboards }, child("grafana-dashboards").opts);
         // Grafana reads any setting from a file named by <SETTING>__FILE: the credentials stay
         // on a Secret volume, out of the pod's environment and of every command line.
         const credentials = "/run/secrets/grafana";
@@ -120,7 +124,7 @@ export class Metrics extends pulumi.ComponentResource {
         ];
         const credentialsMount = { name: "credentials", mountPath: credentials, readOnly: true };
         this.grafana = new ToolWorkload(
-            GRAFANA.name,
+            child(GRAFANA.name).name,
             {
                 namespace: args.namespace,
                 stack: args.stack,
@@ -165,7 +169,7 @@ export class Metrics extends pulumi.ComponentResource {
                 configDigestOf: [...Object.values(grafanaFiles), ...Object.values(dashboards)],
                 skipAwait: args.skipAwait,
             },
-            { parent: this, dependsOn: [secret, provisioning, dashboardMap] },
+            { ...child(GRAFANA.name).opts, dependsOn: [secret, provisioning, dashboardMap] },
         );
         this.registerOutputs({});
     }

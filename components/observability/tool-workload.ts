@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { dataClaimTemplate, headlessService, KEEP_SERVICE_NAME } from "../shared/stateful";
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "../shared/naming";
 import type { Tool } from "../../catalog/observability";
 import type { ToolSettings } from "../../settings";
 import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
@@ -56,6 +57,9 @@ export class ToolWorkload extends pulumi.ComponentResource {
         const { tool, settings } = args;
         const labels = standardLabels({ name: tool.name, component: "observability", instance: args.stack, version: versionOf(settings.image) });
         const metadata = { name: tool.name, namespace: args.namespace, labels };
+        // The tool's objects carry its name in the namespace; in Pulumi, this component's.
+        const children = new Children(name, this);
+        const own = children.main(tool.name);
         const portName = args.portName ?? "http";
         const probePortName = args.probePort?.name ?? portName;
         const http = (path: string) => ({ httpGet: { path, port: probePortName } });
@@ -73,7 +77,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
         // Its own identity; an API token only where the tool reads the API (Prometheus).
         const account =
             args.serviceAccountName ??
-            new k8s.core.v1.ServiceAccount(tool.name, { metadata, automountServiceAccountToken: false }, { parent: this }).metadata.name;
+            new k8s.core.v1.ServiceAccount(own.name, { metadata, automountServiceAccountToken: false }, own.opts).metadata.name;
         const podSpec: Input.PodSpec = {
             automountServiceAccountToken: args.serviceAccountName !== undefined,
             serviceAccountName: account,
@@ -107,11 +111,11 @@ export class ToolWorkload extends pulumi.ComponentResource {
         const annotations = awaitAnnotations(args.skipAwait);
         const selector = { matchLabels: selectorLabels(tool.name) };
 
-        const peers = args.storage ? headlessService(tool.name, metadata, selectorLabels(tool.name), [{ name: portName, port: tool.port, targetPort: portName, protocol: "TCP" }], this) : undefined;
+        const peers = args.storage ? headlessService(tool.name, metadata, selectorLabels(tool.name), [{ name: portName, port: tool.port, targetPort: portName, protocol: "TCP" }], children) : undefined;
         const storage = args.storage;
         this.workload = peers && storage
             ? new k8s.apps.v1.StatefulSet(
-                  tool.name,
+                  own.name,
                   {
                       metadata: { ...metadata, annotations },
                       spec: {
@@ -123,16 +127,16 @@ export class ToolWorkload extends pulumi.ComponentResource {
                           volumeClaimTemplates: [dataClaimTemplate(labels, storage.size, storage.storageClass)],
                       },
                   },
-                  { parent: this, ...KEEP_SERVICE_NAME },
+                  { ...own.opts, ...KEEP_SERVICE_NAME },
               )
             : new k8s.apps.v1.Deployment(
-                  tool.name,
+                  own.name,
                   { metadata: { ...metadata, annotations }, spec: { replicas: 1, selector, template } },
-                  { parent: this },
+                  own.opts,
               );
 
         this.service = new k8s.core.v1.Service(
-            tool.name,
+            own.name,
             {
                 metadata: args.skipAwait ? { ...metadata, annotations } : metadata,
                 spec: {
@@ -141,7 +145,7 @@ export class ToolWorkload extends pulumi.ComponentResource {
                     ports: [{ name: portName, port: tool.port, targetPort: portName, protocol: "TCP" }],
                 },
             },
-            { parent: this },
+            own.opts,
         );
         this.url = `http://${tool.name}:${tool.port}`;
         this.registerOutputs({ url: this.url });

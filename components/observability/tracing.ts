@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "../shared/naming";
 import { ZIPKIN } from "../../catalog/observability";
 import { envVars } from "../shared/pod";
 import { zipkinEnv } from "./tool-env";
@@ -20,8 +21,9 @@ export class Tracing extends pulumi.ComponentResource {
 
     constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:Tracing", name, {}, opts);
+        const zipkin = new Children(name, this).of(ZIPKIN.name);
         this.zipkin = new ToolWorkload(
-            ZIPKIN.name,
+            zipkin.name,
             {
                 namespace: args.namespace,
                 stack: args.stack,
@@ -33,7 +35,7 @@ export class Tracing extends pulumi.ComponentResource {
                 startupSeconds: 180,
                 skipAwait: args.skipAwait,
             },
-            { parent: this },
+            zipkin.opts,
         );
         this.registerOutputs({});
     }

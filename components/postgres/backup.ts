@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Children } from "../shared/naming";
 import { POSTGRES } from "../../catalog";
 import type { PostgresSettings } from "../../settings";
 import { standardLabels } from "../shared/labels";
@@ -56,8 +57,10 @@ export class PostgresBackup extends pulumi.ComponentResource {
         const backupEnv = kubernetesFileEnv({ ...superuserEnv(), BACKUP_DIR: BACKUP_MOUNT });
         const credentials = secretKeysOf(superuserEnv());
 
+        const children = new Children(name, this);
+        const volume = children.of("volume", BACKUP_CLAIM);
         this.claim = new k8s.core.v1.PersistentVolumeClaim(
-            BACKUP_CLAIM,
+            volume.name,
             {
                 metadata: {
                     ...meta(BACKUP_CLAIM),
@@ -70,7 +73,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     resources: { requests: { storage: backup.storageSize } },
                 },
             },
-            { parent: this, protect: settings.protect },
+            { ...volume.opts, protect: settings.protect },
         );
 
         const cronName = `${POSTGRES.name}-backup`;
@@ -91,8 +94,9 @@ export class PostgresBackup extends pulumi.ComponentResource {
                 credentials,
             }),
         });
+        const schedule = children.main(cronName);
         this.cronJob = new k8s.batch.v1.CronJob(
-            cronName,
+            schedule.name,
             {
                 metadata: meta(cronName),
                 spec: {
@@ -105,7 +109,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     jobTemplate: { metadata: { labels: labels(cronName) }, spec: backupJob([]) },
                 },
             },
-            { parent: this, dependsOn: [this.claim, args.server] },
+            { ...schedule.opts, dependsOn: [this.claim, args.server] },
         );
 
         if (backup.beforeUpgrade) {
@@ -113,8 +117,9 @@ export class PostgresBackup extends pulumi.ComponentResource {
             // Deployments (which depend on it) change; an unchanged set leaves it as it is.
             const label = preUpgradeLabel(args.images);
             const jobName = `${POSTGRES.name}-${label}`;
+            const preUpgrade = children.of("pre-upgrade", `${POSTGRES.name}-pre-upgrade`);
             this.preUpgrade = new k8s.batch.v1.Job(
-                `${POSTGRES.name}-pre-upgrade`,
+                preUpgrade.name,
                 {
                     metadata: {
                         ...meta(jobName),
@@ -124,14 +129,15 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     },
                     spec: backupJob([{ name: "BACKUP_LABEL", value: label }], "Never"),
                 },
-                { parent: this, dependsOn: [this.claim, args.server] },
+                { ...preUpgrade.opts, dependsOn: [this.claim, args.server] },
             );
         }
 
         if (settings.restoreFrom) {
             const restoreName = `${POSTGRES.name}-restore`;
+            const restore = children.of("restore", restoreName);
             this.restore = new k8s.batch.v1.Job(
-                restoreName,
+                restore.name,
                 {
                     metadata: {
                         ...meta(restoreName),
@@ -151,7 +157,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                         }),
                     },
                 },
-                { parent: this, dependsOn: [this.claim, args.server] },
+                { ...restore.opts, dependsOn: [this.claim, args.server] },
             );
         }
         this.registerOutputs({});

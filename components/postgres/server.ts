@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { dataClaimTemplate, headlessService, KEEP_SERVICE_NAME } from "../shared/stateful";
+import { Children } from "../shared/naming";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES } from "../../catalog";
 import type { PostgresSettings } from "../../settings";
@@ -49,21 +50,24 @@ export class Postgres extends pulumi.ComponentResource {
         const meta = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels });
         const waitAnnotations = awaitAnnotations(args.skipAwait, args.rolloutTimeoutSeconds);
 
-        const passwords = databasePasswords(POSTGRES.name, args.secretsRotation, this);
+        const children = new Children(name, this);
+        const child = (role: string) => children.of(role);
+        const passwords = databasePasswords(POSTGRES.name, args.secretsRotation, children);
         const superuserPassword = passwords.superuser;
         const servicePasswords = passwords.services;
         this.servicePasswords = servicePasswords;
-        this.serviceAccount = new k8s.core.v1.ServiceAccount(POSTGRES.name, { metadata: meta(POSTGRES.name), automountServiceAccountToken: false }, { parent: this });
+        const own = children.main(POSTGRES.name);
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(own.name, { metadata: meta(POSTGRES.name), automountServiceAccountToken: false }, own.opts);
         this.credentials = new k8s.core.v1.Secret(
-            CREDENTIALS_SECRET,
+            child(CREDENTIALS_SECRET).name,
             { metadata: meta(CREDENTIALS_SECRET), type: "Opaque", stringData: credentialsByKey(passwords) },
-            { parent: this },
+            child(CREDENTIALS_SECRET).opts,
         );
 
-        this.scripts = new k8s.core.v1.ConfigMap(SCRIPTS_CONFIGMAP, { metadata: meta(SCRIPTS_CONFIGMAP), data: scriptFiles() }, { parent: this });
+        this.scripts = new k8s.core.v1.ConfigMap(child(SCRIPTS_CONFIGMAP).name, { metadata: meta(SCRIPTS_CONFIGMAP), data: scriptFiles() }, child(SCRIPTS_CONFIGMAP).opts);
 
         this.service = new k8s.core.v1.Service(
-            POSTGRES.serviceName,
+            child(POSTGRES.serviceName).name,
             {
                 metadata: args.skipAwait ? { ...meta(POSTGRES.serviceName), annotations: awaitAnnotations(true) } : meta(POSTGRES.serviceName),
                 spec: {
@@ -72,7 +76,7 @@ export class Postgres extends pulumi.ComponentResource {
                     ports: [{ name: "postgres", port: POSTGRES.port, targetPort: "postgres", protocol: "TCP" }],
                 },
             },
-            { parent: this },
+            child(POSTGRES.serviceName).opts,
         );
 
         const peers = headlessService(
@@ -80,14 +84,14 @@ export class Postgres extends pulumi.ComponentResource {
             meta(POSTGRES.name),
             selectorLabels(POSTGRES.name),
             [{ name: "postgres", port: POSTGRES.port, targetPort: "postgres", protocol: "TCP" }],
-            this,
+            children,
         );
         // The image's entrypoint reads POSTGRES_PASSWORD_FILE, as set-superuser-password.sh does.
         const server = kubernetesFileEnv(serverEnv());
         const serverCredentials = credentialsVolume(secretKeysOf(serverEnv()));
         const ready = { exec: { command: ["pg_isready", "-U", POSTGRES.superuser, "-h", "127.0.0.1", "-p", String(POSTGRES.port)] } };
         this.statefulSet = new k8s.apps.v1.StatefulSet(
-            POSTGRES.name,
+            own.name,
             {
                 metadata: { ...meta(POSTGRES.name), annotations: waitAnnotations },
                 spec: {
@@ -151,11 +155,11 @@ export class Postgres extends pulumi.ComponentResource {
                     volumeClaimTemplates: [dataClaimTemplate(labels, settings.storageSize, settings.storageClass)],
                 },
             },
-            { parent: this, dependsOn: [this.credentials, this.scripts, this.serviceAccount], protect: settings.protect, ...KEEP_SERVICE_NAME },
+            { ...own.opts, dependsOn: [this.credentials, this.scripts, this.serviceAccount], protect: settings.protect, ...KEEP_SERVICE_NAME },
         );
 
         this.provision = new k8s.batch.v1.Job(
-            `${POSTGRES.name}-provision`,
+            child(`${POSTGRES.name}-provision`).name,
             {
                 metadata: { ...meta(`${POSTGRES.name}-provision`), annotations: waitAnnotations },
                 spec: {
@@ -172,7 +176,7 @@ export class Postgres extends pulumi.ComponentResource {
                     }),
                 },
             },
-            { parent: this, dependsOn: [this.statefulSet, this.service, this.scripts] },
+            { ...child(`${POSTGRES.name}-provision`).opts, dependsOn: [this.statefulSet, this.service, this.scripts] },
         );
 
         this.registerOutputs({ host: this.endpoint.host, port: this.endpoint.port });

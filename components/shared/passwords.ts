@@ -1,18 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { databaseOwners } from "../../catalog";
+import type { Child, Children } from "./naming";
 
 /**
  * A generated password, secret from the start (not only through the provider's schema), that
  * a new `secretsRotation` value regenerates.
  */
-export function generatedPassword(name: string, rotation: number, parent: pulumi.Resource, length = 32): pulumi.Output<string> {
-    return pulumi.secret(new random.RandomPassword(name, { length, special: false, keepers: { rotation: String(rotation) } }, { parent }).result);
+export function generatedPassword(child: Child, rotation: number, length = 32): pulumi.Output<string> {
+    return pulumi.secret(new random.RandomPassword(child.name, { length, special: false, keepers: { rotation: String(rotation) } }, child.opts).result);
 }
 
 /** 32 random bytes, hex, secret: a key nobody types (for a keyed digest). */
-export function generatedKey(name: string, parent: pulumi.Resource): pulumi.Output<string> {
-    return pulumi.secret(new random.RandomBytes(name, { length: 32 }, { parent }).hex);
+export function generatedKey(child: Child): pulumi.Output<string> {
+    return pulumi.secret(new random.RandomBytes(child.name, { length: 32 }, child.opts).hex);
 }
 
 export interface DatabasePasswords {
@@ -22,9 +23,9 @@ export interface DatabasePasswords {
 }
 
 /** The superuser's and each business service's database password. */
-export function databasePasswords(prefix: string, rotation: number, parent: pulumi.Resource): DatabasePasswords {
+export function databasePasswords(prefix: string, rotation: number, owner: Children): DatabasePasswords {
     return {
-        superuser: generatedPassword(`${prefix}-superuser`, rotation, parent),
-        services: Object.fromEntries(databaseOwners().map((o) => [o.name, generatedPassword(`${prefix}-${o.name}`, rotation, parent)])),
+        superuser: generatedPassword(owner.of(`${prefix}-superuser`), rotation),
+        services: Object.fromEntries(databaseOwners().map((o) => [o.name, generatedPassword(owner.of(`${prefix}-${o.name}`), rotation)])),
     };
 }

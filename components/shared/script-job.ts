@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ownAccount } from "./identity";
+import type { Children } from "./naming";
 import { standardLabels } from "./labels";
 import { awaitAnnotations, restrictedContainerSecurity, restrictedPodSecurity, withScratch } from "./pod";
 import { shortDigest } from "./secret-digest";
@@ -34,16 +35,18 @@ export interface ScriptJobArgs extends ScriptJobPlacement {
  * A Job that runs one shell script in a small restricted container under its own
  * ServiceAccount; pulumi up waits for it (unless skipAwait) and fails when it fails.
  */
-export function scriptJob(args: ScriptJobArgs, parent: pulumi.Resource): k8s.batch.v1.Job {
+export function scriptJob(args: ScriptJobArgs, owner: Children): k8s.batch.v1.Job {
     const labels = standardLabels({ name: args.name, component: args.component, instance: args.stack });
-    const account = ownAccount(args.name, args.namespace, labels, parent);
+    // Account, files and Job share the Job's name in the namespace (each its own kind).
+    const child = owner.main(args.name);
+    const account = ownAccount(args.name, args.namespace, labels, child);
     const files = args.files
-        ? [new k8s.core.v1.ConfigMap(args.name, { metadata: { name: args.name, namespace: args.namespace, labels }, data: { ...args.files } }, { parent })]
+        ? [new k8s.core.v1.ConfigMap(child.name, { metadata: { name: args.name, namespace: args.namespace, labels }, data: { ...args.files } }, child.opts)]
         : [];
     const mount = args.files ? { name: "files", mountPath: args.filesDir ?? "/files" } : undefined;
     const revision = shortDigest([...(args.revision ?? []), args.script, ...Object.values(args.files ?? {})]);
     return new k8s.batch.v1.Job(
-        args.name,
+        child.name,
         {
             metadata: { name: args.name, namespace: args.namespace, labels, annotations: awaitAnnotations(args.skipAwait) },
             spec: {
@@ -71,6 +74,6 @@ export function scriptJob(args: ScriptJobArgs, parent: pulumi.Resource): k8s.bat
                 },
             },
         },
-        { parent, dependsOn: [account, ...files, ...args.after], deleteBeforeReplace: true },
+        { ...child.opts, dependsOn: [account, ...files, ...args.after], deleteBeforeReplace: true },
     );
 }

@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { Children } from "./naming";
 
 export function headlessName(name: string): string {
     return `${name}-headless`;
@@ -34,11 +35,8 @@ export function headlessService(
     metadata: { readonly namespace: pulumi.Input<string>; readonly labels: Record<string, string> },
     selector: Record<string, string>,
     ports: k8s.types.input.core.v1.ServicePort[],
-    parent: pulumi.Resource,
+    owner: Children,
 ): k8s.core.v1.Service {
-    return new k8s.core.v1.Service(
-        headlessName(name),
-        { metadata: { ...metadata, name: headlessName(name) }, spec: { clusterIP: "None", selector, ports } },
-        { parent },
-    );
+    const child = owner.of(headlessName(owner.component), headlessName(name));
+    return new k8s.core.v1.Service(child.name, { metadata: { ...metadata, name: headlessName(name) }, spec: { clusterIP: "None", selector, ports } }, child.opts);
 }

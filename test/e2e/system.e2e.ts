@@ -193,7 +193,7 @@ describe("dev: the whole system on a real API server", function () {
         ok(await dev.ws().pulumi(["config", "set", "imageTag", "0.1.1", "-s", "dev"]), "config set imageTag");
         const preview = parsePreview(ok(await dev.ws().pulumi(["preview", "--json", "-s", "dev"]), "preview --json").stdout);
         const steps = (preview.steps ?? []).filter((st) => st.op !== "same");
-        const backup = steps.findIndex((st) => st.urn.endsWith("Job::postgres-pre-upgrade"));
+        const backup = steps.findIndex((st) => st.urn.endsWith("Job::postgres-backup-pre-upgrade"));
         const deployments = steps.map((st, i) => [st, i] as const).filter(([st]) => /apps\/v1:Deployment::/.test(st.urn) && !/ToolWorkload/.test(st.urn));
         assert.ok(backup >= 0, "the backup Job is in the preview");
         assert.equal(deployments.length, 10, deployments.map(([st]) => st.urn).join("\n"));
@@ -310,7 +310,7 @@ describe("prod: the whole system on a real API server", function () {
     for (const [what, delta, resource] of [
         ["moving prod to another namespace", { namespace: "prod-moved" }, "Namespace::prod"],
         ["a storage class that would replace PostgreSQL's StatefulSet", { postgres: { storageClass: "another-class" } }, "StatefulSet::postgres"],
-        ["a storage class that would replace the backup volume", { postgres: { backup: { storageClass: "another-class" } } }, "PersistentVolumeClaim::postgres-backups"],
+        ["a storage class that would replace the backup volume", { postgres: { backup: { storageClass: "another-class" } } }, "PersistentVolumeClaim::postgres-backup-volume"],
     ] as const) {
         it(`refuses at preview ${what}, naming the protected resource`, async () => {
             const ws = prod.ws();
