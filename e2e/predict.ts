@@ -3,6 +3,7 @@
  * and after, compared resource by resource. The suite holds the real engine's preview to it,
  * so a difference between what the mocks declare and what the engine does shows up.
  */
+import { objectName } from "../lib/preview-steps";
 import { revealSecrets } from "../offline/manifests";
 import type { RecordedResource } from "../offline/mocks";
 import { runProgram } from "../offline/run";
@@ -11,7 +12,7 @@ import { runProgram } from "../offline/run";
 const OWNED = (r: RecordedResource) => r.type.startsWith("kubernetes:") || r.type.startsWith("random:");
 
 function keyOf(r: RecordedResource): string {
-    return `${r.type.split(":").pop()}/${r.name}`;
+    return `${r.type.split(":").pop()}/${objectName(r.inputs) ?? r.name}`;
 }
 
 export async function predictedChanges(stack: string, base: Record<string, unknown>, change: Record<string, unknown>): Promise<string[]> {

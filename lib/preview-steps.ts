@@ -1,8 +1,17 @@
 /** Reading `pulumi preview --json`: which resources a change touches, and how. */
 
+/** A resource's state in a step: what the program declared (`inputs`) and what the provider holds (`outputs`). */
+export interface StepState {
+    readonly inputs?: Readonly<Record<string, unknown>>;
+    readonly outputs?: Readonly<Record<string, unknown>>;
+}
+
 export interface Step {
     readonly op: string;
     readonly urn: string;
+    /** The resource after and before the step (absent for a create, or a delete, respectively). */
+    readonly newState?: StepState;
+    readonly oldState?: StepState;
     /** The top-level inputs that differ, when the provider says. */
     readonly diffReasons?: readonly string[];
     /** Property paths that differ (`spec.replicas`), when the provider gives a detailed diff (the CLI prints null otherwise). */
@@ -14,6 +23,27 @@ export interface PreviewJson {
     readonly diagnostics?: readonly { readonly message?: string; readonly severity?: string }[];
     /** Counts by operation (`{ same: 150, update: 1 }`). */
     readonly changeSummary?: Readonly<Record<string, number>>;
+}
+
+/**
+ * What an object is called where it lives: a Kubernetes object's metadata.name, a Docker
+ * object's name. Undefined for what has neither (a generated password).
+ */
+export function objectName(props: Readonly<Record<string, unknown>> | undefined): string | undefined {
+    const metadata = props?.metadata as { name?: unknown } | undefined;
+    const name = metadata?.name ?? props?.name;
+    return typeof name === "string" ? name : undefined;
+}
+
+/**
+ * A step's resource as an operator names it: `Deployment/service-discovery` (what kubectl
+ * takes), not its Pulumi name (`application-service-discovery`, which carries its
+ * component's name). Resources with no object name keep their Pulumi name.
+ */
+export function stepName(step: Step): { type: string; kind: string; name: string } {
+    const r = resourceOf(step.urn);
+    const name = objectName(step.newState?.inputs) ?? objectName(step.oldState?.outputs) ?? objectName(step.oldState?.inputs) ?? r.name;
+    return { ...r, name };
 }
 
 /** The resource a URN names: its type token's last element (`Deployment`) and its name. */
@@ -28,7 +58,7 @@ export function changed(preview: PreviewJson, filter: (type: string) => boolean 
     const touched = new Set<string>();
     for (const step of preview.steps ?? []) {
         if (step.op === "same" || step.op === "read") continue;
-        const r = resourceOf(step.urn);
+        const r = stepName(step);
         if (r.type.startsWith("pulumi:") || !filter(r.type)) continue;
         touched.add(`${r.kind}/${r.name}`);
     }
@@ -52,7 +82,7 @@ export function driftLines(preview: PreviewJson): string[] {
     const lines: string[] = [];
     for (const step of preview.steps ?? []) {
         if (step.op === "same" || step.op === "read" || step.op === "refresh") continue;
-        const r = resourceOf(step.urn);
+        const r = stepName(step);
         if (r.type.startsWith("pulumi:")) continue;
         const paths = Object.keys(step.detailedDiff ?? {});
         const what = paths.length > 0 ? paths : (step.diffReasons ?? []);

@@ -66,6 +66,18 @@ describe("reading pulumi preview --json", () => {
         assert.deepEqual(changed(preview), ["HorizontalPodAutoscaler/order-service", "RandomPassword/grafana-admin"]);
         assert.deepEqual(changed(preview, (t) => t.startsWith("kubernetes:")), ["HorizontalPodAutoscaler/order-service"]);
     });
+
+    it("names a Kubernetes object as kubectl does, whatever its Pulumi name, also when it is deleted", () => {
+        const named = (name: string) => ({ metadata: { name, namespace: "dev" } });
+        const preview = {
+            steps: [
+                { op: "update", urn: urn("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "application-order-service"), newState: { inputs: named("order-service") } },
+                { op: "delete", urn: urn("kubernetes:core/v1:Service", "application-user-service"), oldState: { inputs: named("user-service"), outputs: named("user-service") } },
+                { op: "replace", urn: urn("random:index/randomPassword:RandomPassword", "observability-metrics-grafana-admin"), newState: { inputs: { length: 24 } } },
+            ],
+        };
+        assert.deepEqual(changed(preview), ["HorizontalPodAutoscaler/order-service", "RandomPassword/observability-metrics-grafana-admin", "Service/user-service"]);
+    });
 });
 
 describe("e2e fault tally: what counts as lost", () => {

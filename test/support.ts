@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { kubernetesObjects, type KubeObject } from "../offline/manifests";
+import { objectName as objectNameOf } from "../lib/preview-steps";
 import type { RecordedResource } from "../offline/mocks";
 import { ProgramFailure, runProgram, type RunOptions, type RunResult } from "../offline/run";
 import { PROJECT_DIR } from "../offline/stack-config";
@@ -66,9 +67,7 @@ export function find(objects: readonly KubeObject[], kind: string, name: string)
  * names (which carry their component's name).
  */
 export function objectName(r: RecordedResource): string | undefined {
-    const metadata = r.inputs.metadata as { name?: unknown } | undefined;
-    const name = metadata?.name ?? r.inputs.name;
-    return typeof name === "string" ? name : undefined;
+    return objectNameOf(r.inputs);
 }
 
 /** The recorded resource of `type` whose object is called `name`. */
