@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# Builds upstream promtool, at the version of the Prometheus image the stacks deploy, from
-# the Go module proxy (Debian's promtool is built without Kubernetes discovery, so it cannot
-# check the generated scrape configuration as it is). Versions are pinned by
-# tools/promtool/go.mod and go.sum. The binary is cached outside the repository; a second
-# run with a warm cache returns at once. Prints the directory to put on PATH.
+# Builds a test tool from the Go module proxy, at the versions pinned by tools/<name>/go.mod
+# and go.sum (a module whose tools.go imports the tool's main package):
+#   promtool   upstream promtool at the deployed Prometheus version (Debian's is built
+#              without Kubernetes discovery, so it cannot check the generated scrape config);
+#   versitygw  an S3-compatible server (Versity S3 Gateway, posix backend) that verifies
+#              SigV4 signatures, for the off-site backup tests.
+# The binary is cached outside the repository; a second run with a warm cache returns at
+# once. Prints the directory holding it, to put on PATH.
 set -euo pipefail
+name="${1:?usage: build-go-tool.sh promtool|versitygw}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
-module="$here/tools/promtool"
-version="$(grep -oE 'github.com/prometheus/prometheus v[0-9][0-9.]*' "$module/go.mod" | head -1 | cut -d' ' -f2)"
-cache="${PROMTOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ecommerce-platform/promtool-$version}"
-if [ -x "$cache/promtool" ]; then
+module="$here/tools/$name"
+[ -f "$module/tools.go" ] || { echo "no tool '$name' under tools/" >&2; exit 2; }
+package="$(grep -oE '_ "[^"]+"' "$module/tools.go" | head -1 | cut -d'"' -f2)"
+dependency="$(grep -oE '^\s*(require )?[a-z0-9./-]+ v[0-9][^ ]*' "$module/go.mod" | head -1 | awk '{print $NF}')"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/ecommerce-platform/$name-$dependency"
+if [ -x "$cache/$name" ]; then
     echo "$cache"
     exit 0
 fi
 command -v go >/dev/null || { echo "go is not installed" >&2; exit 1; }
 mkdir -p "$cache"
-echo "building promtool $version into $cache (a few minutes on a cold module cache)" >&2
-(cd "$module" && GOTOOLCHAIN=local GOFLAGS=-mod=readonly go build -trimpath -o "$cache/promtool.partial" github.com/prometheus/prometheus/cmd/promtool)
-mv "$cache/promtool.partial" "$cache/promtool"
+echo "building $name $dependency into $cache (minutes on a cold module cache)" >&2
+(cd "$module" && GOTOOLCHAIN=local GOFLAGS=-mod=readonly go build -trimpath -o "$cache/$name.partial" "$package")
+mv "$cache/$name.partial" "$cache/$name"
 echo "$cache"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Full backup of the PostgreSQL cluster with pg_dumpall (manual 6.3), compressed and
-# time-stamped, then pruning to the newest BACKUP_RETENTION files.
+# time-stamped, with its SHA-256 beside it (<dump>.sha256, which restore.sh and offsite.sh
+# check), then pruning to the newest BACKUP_RETENTION files. The new dump's name goes into
+# BACKUP_DIR/.latest, for offsite.sh to upload.
 #
 # A dump that fails, or that is not complete (pg_dumpall ends every complete dump with a
 # "dump complete" line), exits non-zero and leaves every earlier backup in place: pruning
@@ -48,8 +50,11 @@ if ! gzip -t "$partial" || ! gzip -dc "$partial" | tail -n 5 | grep -q "PostgreS
     echo "the dump is empty or incomplete; earlier backups are untouched" >&2
     exit 1
 fi
+# In sha256sum's own format, so `sha256sum -c` checks it wherever the dump is copied.
+printf '%s  %s\n' "$(sha256sum <"$partial" | cut -d' ' -f1)" "$(basename "$final")" >"$final.sha256"
 mv "$partial" "$final"
-echo "wrote $final ($(wc -c <"$final") bytes)"
+basename "$final" >"$BACKUP_DIR/.latest"
+echo "wrote $final ($(wc -c <"$final") bytes), sha256 $(cut -d' ' -f1 "$final.sha256")"
 
 # Oldest first: the glob sorts by name, and the stamp that starts the name sorts by time,
 # labelled or not. Keep the last BACKUP_RETENTION, delete the ones before them.
@@ -58,7 +63,7 @@ if [ -e "$1" ]; then
     excess=$(($# - BACKUP_RETENTION))
     while [ "$excess" -gt 0 ]; do
         echo "pruning $(basename "$1")"
-        rm -f "$1"
+        rm -f "$1" "$1.sha256"
         shift
         excess=$((excess - 1))
     done

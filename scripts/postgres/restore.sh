@@ -19,6 +19,15 @@ if [ ! -f "$file" ]; then
     ls -1 "$(dirname "$file")" >&2 || true
     exit 1
 fi
+# Nothing is dropped before the dump is known whole: its checksum, where backup.sh wrote
+# one beside it (every dump since checksums were written), then gzip's own check.
+if [ -f "$file.sha256" ]; then
+    if ! (cd "$(dirname "$file")" && sha256sum -c "$(basename "$file").sha256" >/dev/null); then
+        echo "$file does not match its checksum ($file.sha256): it is corrupted; nothing restored" >&2
+        exit 1
+    fi
+    echo "checksum of $(basename "$file") verified"
+fi
 if ! gzip -t "$file"; then
     echo "$file is not a readable gzip file" >&2
     exit 1

@@ -4,49 +4,16 @@
  * .ci/run installs it, and under CI a missing server fails the run.
  */
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { databaseOwners } from "../../catalog";
 import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
 import { requireInstalled } from "./installed";
-import { BUSYBOX, busyboxShell } from "./busybox";
-
-const SCRIPTS = path.resolve(__dirname, "..", "..", "scripts", "postgres");
-const DATABASES = databaseOwners().map((s) => s.database);
-
-function sh(script: string, env: NodeJS.ProcessEnv) {
-    const shell = busyboxShell(env);
-    return spawnSync(shell.command, [...shell.prefix, path.join(SCRIPTS, script)], { env: shell.env, encoding: "utf8" });
-}
-
-function psql(server: PgServer, db: string, sql: string, user = "postgres", password = server.password): string {
-    const result = spawnSync("psql", ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql], {
-        env: { ...process.env, ...server.env, PGUSER: user, PGPASSWORD: password },
-        encoding: "utf8",
-    });
-    if (result.status !== 0) {
-        throw new Error(`psql ${db}: ${result.stderr}`);
-    }
-    return result.stdout.trim();
-}
-
-const passwordOf = (db: string) => `pw-${db}-0123456789`;
-const passwordEnv = Object.fromEntries(DATABASES.map((db) => [`${db.toUpperCase()}_PASSWORD`, passwordOf(db)]));
-
-/** Row count and an order-independent checksum of every table in a database. */
-function fingerprint(server: PgServer, db: string): Record<string, string> {
-    const tables = psql(server, db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").split("\n").filter(Boolean);
-    return Object.fromEntries(
-        tables.map((t) => [
-            t,
-            psql(server, db, `SELECT count(*) || ':' || coalesce(md5(string_agg(md5(x::text), '' ORDER BY md5(x::text))), '-') FROM ${t} x`),
-        ]),
-    );
-}
+import { BUSYBOX } from "./busybox";
+import { DATABASES, SCRIPTS, fingerprints, passwordEnv, passwordOf, psql, seed, sh } from "./pg-scripts";
 
 const bin = postgresBinDir();
+const dumpsIn = (dir: string) => fs.readdirSync(dir).filter((f) => /^full_backup_.*\.sql\.gz$/.test(f)).sort();
 
 describe("PostgreSQL scripts against a real server", function () {
     let server: PgServer;
@@ -91,24 +58,18 @@ describe("PostgreSQL scripts against a real server", function () {
     });
 
     it("backs up every database, and restores them after they are dropped, row for row", () => {
-        assert.equal(sh("provision.sh", { ...server.env, APP_DATABASES: DATABASES.join(" "), ...passwordEnv }).status, 0);
-        DATABASES.forEach((db, i) => {
-            const sql = [
-                "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, price numeric(10,2), created timestamptz DEFAULT now())",
-                `INSERT INTO items (name, price) SELECT '${db} item ' || g, g * 1.5 FROM generate_series(1, ${50 + i * 7}) g`,
-                "CREATE TABLE events (id bigserial PRIMARY KEY, payload jsonb)",
-                `INSERT INTO events (payload) SELECT jsonb_build_object('n', g, 'db', '${db}') FROM generate_series(1, ${20 + i}) g`,
-            ].join("; ");
-            psql(server, db, sql, db, passwordOf(db));
-        });
-        const before = Object.fromEntries(DATABASES.map((db) => [db, fingerprint(server, db)]));
+        seed(server);
+        const before = fingerprints(server);
         assert.equal(Object.keys(before.user_service!).length, 2);
 
         const backup = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "3" });
         assert.equal(backup.status, 0, backup.stderr);
-        const files = fs.readdirSync(backups);
+        const files = dumpsIn(backups);
         assert.equal(files.length, 1);
         assert.match(files[0]!, /^full_backup_\d{8}T\d{6}Z\.sql\.gz$/);
+        // Its checksum beside it, in sha256sum's format, and its name for the off-site upload.
+        assert.match(fs.readFileSync(path.join(backups, `${files[0]}.sha256`), "utf8"), new RegExp(`^[0-9a-f]{64}  ${files[0]!.replace(/\./g, "\\.")}\n$`));
+        assert.equal(fs.readFileSync(path.join(backups, ".latest"), "utf8").trim(), files[0]);
 
         for (const db of DATABASES) {
             psql(server, "postgres", `DROP DATABASE ${db}`);
@@ -117,7 +78,7 @@ describe("PostgreSQL scripts against a real server", function () {
 
         const restore = sh("restore.sh", { ...server.env, BACKUP_DIR: backups, RESTORE_FILE: files[0] });
         assert.equal(restore.status, 0, restore.stderr);
-        const after = Object.fromEntries(DATABASES.map((db) => [db, fingerprint(server, db)]));
+        const after = fingerprints(server);
         assert.deepEqual(after, before);
         // The services' roles still log in with their passwords after the restore.
         assert.equal(psql(server, "order_service", "SELECT count(*) FROM items", "order_service", passwordOf("order_service")), String(50 + 2 * 7));
@@ -137,11 +98,11 @@ describe("PostgreSQL scripts against a real server", function () {
         assert.equal(psql(server, "favourite_service", "SELECT current_user", "favourite_service", "from-a-file-7"), "favourite_service");
         const backup = sh("backup.sh", { ...fromFiles, BACKUP_DIR: backups, BACKUP_RETENTION: "2" });
         assert.equal(backup.status, 0, backup.stderr);
-        assert.equal(fs.readdirSync(backups).filter((f) => f.startsWith("full_backup_")).length, 1);
+        assert.equal(dumpsIn(backups).length, 1);
         // A wrong password in the file fails the backup and leaves the good one in place.
         const wrong = sh("backup.sh", { ...withoutPassword, PGPASSWORD_FILE: secretFile("wrong", "not-the-password"), BACKUP_DIR: backups, BACKUP_RETENTION: "1" });
         assert.notEqual(wrong.status, 0);
-        assert.equal(fs.readdirSync(backups).filter((f) => f.startsWith("full_backup_")).length, 1);
+        assert.equal(dumpsIn(backups).length, 1);
         // A file that is not there stops the script before it connects.
         const missing = sh("backup.sh", { ...withoutPassword, PGPASSWORD_FILE: path.join(secrets, "absent"), BACKUP_DIR: backups, BACKUP_RETENTION: "1" });
         assert.notEqual(missing.status, 0);
@@ -168,7 +129,7 @@ describe("PostgreSQL scripts against a real server", function () {
         fs.writeFileSync(path.join(backups, "notes.txt"), "not a backup");
         const result = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "3" });
         assert.equal(result.status, 0, result.stderr);
-        const kept = fs.readdirSync(backups).filter((f) => f.startsWith("full_backup_")).sort();
+        const kept = dumpsIn(backups);
         assert.equal(kept.length, 3);
         assert.deepEqual(kept.slice(0, 2), old.slice(2), "the two newest old ones survive");
         assert.match(kept[2]!, /^full_backup_2\d{7}T/);
@@ -182,7 +143,7 @@ describe("PostgreSQL scripts against a real server", function () {
         }
         const result = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "2", BACKUP_LABEL: "pre-upgrade-4e5f6a7b" });
         assert.equal(result.status, 0, result.stderr);
-        const kept = fs.readdirSync(backups).filter((f) => f.startsWith("full_backup_")).sort();
+        const kept = dumpsIn(backups);
         assert.equal(kept.length, 2, kept.join(", "));
         assert.equal(kept[0], old[1], "the older unlabelled one is pruned first");
         assert.match(kept[1]!, /^full_backup_\d{8}T\d{6}Z_pre-upgrade-4e5f6a7b\.sql\.gz$/);

@@ -13,7 +13,7 @@ import { dashboardQueries, prometheusFiles } from "../observability-files";
 import { declare } from "../support";
 import { requireInstalled } from "./installed";
 
-/** PROMTOOL names an upstream build (scripts/build-promtool.sh); otherwise the one on PATH. */
+/** PROMTOOL names an upstream build (scripts/build-go-tool.sh promtool); otherwise the one on PATH. */
 const PROMTOOL = process.env.PROMTOOL ?? "promtool";
 
 function promtool(...args: string[]) {

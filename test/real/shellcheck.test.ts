@@ -21,7 +21,7 @@ describe("shell scripts", function () {
         });
     }
 
-    for (const script of ["scripts/build-promtool.sh", ".ci/run"]) {
+    for (const script of ["scripts/build-go-tool.sh", ".ci/run"]) {
         it(`${script} passes ShellCheck`, () => {
             const result = spawnSync("shellcheck", [script], { cwd: ROOT, encoding: "utf8" });
             assert.equal(result.status, 0, result.stdout);
