@@ -46,6 +46,32 @@ export interface IngressSettings {
     readonly tlsTerminatedElsewhere: boolean;
 }
 
+/** Off-site copies of the backups, in an S3-compatible bucket (AWS S3, GCS interoperability, MinIO, Ceph). */
+export interface OffsiteSettings {
+    readonly endpoint: string;
+    readonly bucket: string;
+    /** The folder in the bucket ("" for its root). */
+    readonly prefix: string;
+    readonly region: string;
+    /** Credentials and the client-side key: Pulumi secrets in config, wrapped as secrets again where declared. */
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    /** `AES256` or `aws:kms` asks the store to encrypt; undefined for a store without it. */
+    readonly serverSideEncryption?: "AES256" | "aws:kms";
+    /** Encrypts each copy here (rclone crypt) before it leaves; undefined for none. */
+    readonly encryptionKey?: string;
+    /** Dumps kept in the bucket. */
+    readonly retention: number;
+    /** The rclone image that uploads and fetches. */
+    readonly image: string;
+}
+
+/** A backup to restore: a file on the backup volume, or an object in the off-site bucket. */
+export interface RestoreSource {
+    readonly file: string;
+    readonly from: "volume" | "offsite";
+}
+
 export interface BackupSettings {
     readonly schedule: string;
     readonly retention: number;
@@ -54,6 +80,8 @@ export interface BackupSettings {
     readonly resources: Resources;
     /** Take a backup, and let it complete, before any service's image changes (manual 6.1). */
     readonly beforeUpgrade: boolean;
+    /** Where each good dump is copied besides the volume; undefined when off. */
+    readonly offsite?: OffsiteSettings;
 }
 
 export interface PostgresSettings {
@@ -62,8 +90,8 @@ export interface PostgresSettings {
     readonly storageClass?: string;
     readonly resources: Resources;
     readonly backup: BackupSettings;
-    /** A backup file to restore with a one-off Job; undefined when none is asked for. */
-    readonly restoreFrom?: string;
+    /** A backup to restore with a one-off Job; undefined when none is asked for. */
+    readonly restoreFrom?: RestoreSource;
     /** Guard the data and backup volumes against `pulumi destroy` and replacement. */
     readonly protect: boolean;
 }

@@ -16,6 +16,12 @@ export const POSTGRES_DEFAULTS = {
         storageSize: "20Gi",
         storageClass: "",
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+        /** Fields of backup.offsite left out (endpoint, bucket and the credentials have none; prefix is <project>/<stack>, retention the volume's). */
+        offsite: {
+            region: "us-east-1",
+            serverSideEncryption: "AES256",
+            image: "docker.io/rclone/rclone:1.68.2",
+        },
     },
     restoreFrom: "",
 } as const;

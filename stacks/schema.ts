@@ -163,6 +163,37 @@ const cron = z.string().superRefine((c, ctx) => {
 
 const storageClass = z.string().refine((s) => s === "" || DNS_SUBDOMAIN.test(s), "must be empty (the cluster's default) or a StorageClass name");
 
+/** An S3 endpoint: an http(s) URL with a host and nothing after it. */
+const s3Endpoint = z.string({ error: "must be the storage's URL, e.g. https://s3.eu-west-1.amazonaws.com" }).superRefine((u, ctx) => {
+    let url: URL | undefined;
+    try {
+        url = new URL(u);
+    } catch {
+        url = undefined;
+    }
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(u)} must be an http(s) URL of the storage itself (scheme, host, optional port), e.g. https://s3.eu-west-1.amazonaws.com or http://minio.backup.svc:9000; the bucket goes in bucket` });
+    }
+});
+
+/** Off-site copies of the backups (S3 and compatible stores). Credentials are checked to be secrets in settings. */
+const offsiteOverride = strict({
+    endpoint: s3Endpoint,
+    // S3's bucket naming rules: 3-63 lower-case letters, digits, dots and hyphens.
+    bucket: z.string({ error: "must name the bucket" }).regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name: 3 to 63 lower-case letters, digits, '.' and '-'"),
+    prefix: z
+        .string()
+        .regex(/^([A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)?$/, "must be a folder in the bucket such as prod/postgres (letters, digits, '.', '_', '-', separated by '/'; no leading or trailing '/')")
+        .optional(),
+    region: z.string().regex(/^[a-z0-9-]+$/, "must be a region such as eu-west-1 (us-east-1 where the store has none)").optional(),
+    accessKeyId: z.string({ error: "must be the access key ID (text)" }).min(1, "must not be empty"),
+    secretAccessKey: z.string({ error: "must be the secret access key (text)" }).min(1, "must not be empty"),
+    serverSideEncryption: z.enum(["AES256", "aws:kms", "none"], { error: 'must be "AES256", "aws:kms" or "none" (a store without server-side encryption)' }).optional(),
+    encryptionKey: z.string({ error: "must be a passphrase (text)" }).min(16, "must be at least 16 characters: it is the only key to the encrypted copies").optional(),
+    retention: positiveInt("copies in the bucket").optional(),
+    image: imageRef.optional(),
+});
+
 export const postgresOverride = strict({
     image: imageRef.optional(),
     storageSize: memory.optional(),
@@ -175,10 +206,14 @@ export const postgresOverride = strict({
         storageSize: memory.optional(),
         storageClass: storageClass.optional(),
         resources: resourcesOverride.optional(),
+        offsite: offsiteOverride.optional(),
     }).optional(),
     restoreFrom: z
         .string()
-        .regex(/^([A-Za-z0-9][A-Za-z0-9._-]*)?$/, "must be the file name of a backup in the backup volume, e.g. full_backup_20250101T020000Z.sql.gz (no directories)")
+        .regex(
+            /^((offsite:)?[A-Za-z0-9][A-Za-z0-9._-]*)?$/,
+            "must be the file name of a backup in the backup volume, e.g. full_backup_20250101T020000Z.sql.gz, or offsite:<file name> for a copy in the off-site bucket (no directories)",
+        )
         .optional(),
 });
 
@@ -374,3 +409,4 @@ export type ResourcesOverride = z.output<typeof resourcesOverride>;
 export type PostgresOverride = z.output<typeof postgresOverride>;
 export type ObservabilityOverride = z.output<typeof observabilityOverride>;
 export type AlertReceiversOverride = z.output<typeof alertReceiversOverride>;
+export type OffsiteOverride = z.output<typeof offsiteOverride>;

@@ -7,6 +7,7 @@ import { isPublicImage, MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFI
 import { LOGGING_SUFFIX } from "../catalog/observability";
 import { ConfigError, configKey, configPath, describeIssue } from "./config-error";
 import { resolveAlertReceivers } from "./alert-receivers";
+import { resolveOffsite, resolveRestore, type StackIdentity } from "./backup-settings";
 import { resolveConfigServer } from "./config-server-settings";
 import { foreignKeyProblems } from "./foreign-keys";
 import { doubtfulSettings } from "./sense";
@@ -94,7 +95,7 @@ function resolve(
         };
     }
 
-    const postgres = resolvePostgres(config, key, problems);
+    const postgres = resolvePostgres(config, { project, stack, secret: secretKeys.includes("postgres") }, key, (...path) => configPath(path), problems);
     const receivers = resolveAlertReceivers(config.alertReceivers, secretKeys.includes("alertReceivers"), key, (...path) => configPath(path), problems);
     const observability = resolveObservability(config.observability, key, problems, receivers);
     const warnings: string[] = [];
@@ -153,7 +154,13 @@ function checkNamespaceRoom(config: StackConfig, key: (...path: string[]) => str
     }
 }
 
-function resolvePostgres(config: StackConfig, key: (...path: string[]) => string, problems: string[]): PostgresSettings {
+function resolvePostgres(
+    config: StackConfig,
+    stack: StackIdentity,
+    key: (...path: string[]) => string,
+    bareKey: (...path: string[]) => string,
+    problems: string[],
+): PostgresSettings {
     const override = config.postgres;
     const resources = mergeResources(POSTGRES_DEFAULTS.resources, override.resources);
     checkResources(resources, override.resources, ["postgres", "resources"], key, problems);
@@ -173,8 +180,9 @@ function resolvePostgres(config: StackConfig, key: (...path: string[]) => string
             storageSize: backup.storageSize,
             storageClass: backup.storageClass || undefined,
             resources: backupResources,
+            ...(override.backup?.offsite ? { offsite: resolveOffsite(override.backup.offsite, backup.retention, stack, key, bareKey, problems) } : {}),
         },
-        restoreFrom: override.restoreFrom || undefined,
+        restoreFrom: resolveRestore(override.restoreFrom, override.backup?.offsite !== undefined, key, problems),
         protect: config.environment === "production",
     };
 }

@@ -14,6 +14,7 @@ import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observa
 import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv, zipkinEnv } from "../observability/tool-env";
 import { DATA_MOUNT, credentialsByKey, datasourceEnv, provisionEnv, resolvedEnv, serverEnv, superuserEnv, type EnvValue } from "../postgres/env";
 import { Children } from "../shared/naming";
+import { offsiteUploader } from "./offsite-uploader";
 import { databasePasswords, generatedPassword } from "../shared/passwords";
 import { scriptFiles } from "../postgres/pods";
 import { NATIVE_CONFIG_DIR, springEnvironment } from "../shared/spring-env";
@@ -93,7 +94,8 @@ export class LocalSystem extends pulumi.ComponentResource {
             ctx,
         );
         // The CronJob's script, on the same schedule, under busybox crond (which passes no environment on).
-        declareContainer(
+        const backupsVolume = volume("postgres-backups");
+        const backups = declareContainer(
             {
                 name: `${POSTGRES.name}-backup`,
                 image: image(pg.image),
@@ -105,11 +107,25 @@ export class LocalSystem extends pulumi.ComponentResource {
                         'echo "$BACKUP_SCHEDULE . /scripts/env.sh && sh /scripts/backup.sh > /proc/1/fd/1 2>&1" > /etc/crontabs/root && exec crond -f -l 8',
                 ],
                 resources: pg.backup.resources,
-                volumes: [{ volume: volume("postgres-backups"), path: "/backups" }],
+                volumes: [{ volume: backupsVolume, path: "/backups" }],
                 after: [postgres],
             },
             ctx,
         );
+        if (pg.backup.offsite) {
+            declareContainer(
+                offsiteUploader({
+                    name: `${POSTGRES.name}-offsite`,
+                    settings: pg.backup.offsite,
+                    image: image(pg.backup.offsite.image),
+                    script: scripts["offsite.sh"]!,
+                    backupsVolume,
+                    resources: pg.backup.resources,
+                    after: [backups],
+                }),
+                ctx,
+            );
+        }
 
         // Observability, from the same generators as on Kubernetes.
         const obs = settings.observability;

@@ -47,8 +47,7 @@ export function receiverPorts(alerting: Pick<AlertingSettings, "receivers" | "sm
     for (const level of LEVELS) {
         const r = alerting.receivers[level];
         for (const { url } of [...r.slack, ...r.webhook]) {
-            const parsed = new URL(url);
-            ports.add(parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80);
+            ports.add(portOf(url));
         }
         if (r.pagerduty.length > 0) {
             ports.add(443); // events.pagerduty.com
@@ -58,6 +57,15 @@ export function receiverPorts(alerting: Pick<AlertingSettings, "receivers" | "sm
         }
     }
     return [...ports].sort((a, b) => a - b);
+}
+
+/** The external peer that is the off-site backup store. */
+export const BACKUP_STORE = "backup-store";
+
+/** A URL's port: its own, or its scheme's. */
+function portOf(url: string): number {
+    const parsed = new URL(url);
+    return parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
 }
 
 export function isPod(peer: Peer): peer is PodPeer {
@@ -95,6 +103,15 @@ export function trafficEdges(settings: Settings, shipperNamespace: string): Edge
     }
     for (const job of POSTGRES_CLIENT_JOBS) {
         add(pod(job), pod(POSTGRES.name), POSTGRES.port, "dumps, restores or provisions databases");
+    }
+    const offsite = settings.postgres.backup.offsite;
+    if (offsite) {
+        const port = portOf(offsite.endpoint);
+        // The scheduled and the pre-upgrade backups (both postgres-backup pods) upload each dump.
+        add(pod("postgres-backup"), { external: BACKUP_STORE }, port, "copies each backup off-site");
+        if (settings.postgres.restoreFrom?.from === "offsite") {
+            add(pod("postgres-restore"), { external: BACKUP_STORE }, port, "fetches the backup it restores");
+        }
     }
     if (observability.metrics) {
         for (const spec of scrapedServices()) {

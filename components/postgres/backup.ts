@@ -2,11 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Children } from "../shared/naming";
 import { POSTGRES } from "../../catalog";
-import type { PostgresSettings } from "../../settings";
+import type { PostgresSettings, RestoreSource } from "../../settings";
 import { standardLabels } from "../shared/labels";
 import { awaitAnnotations } from "../shared/pod";
 import { shortDigest } from "../shared/secret-digest";
 import { kubernetesFileEnv, secretKeysOf, superuserEnv } from "./env";
+import { OFFSITE_SECRET, RESTORE_DIR, offsiteSecretData } from "./offsite";
 import { BACKUP_MOUNT, scriptPod } from "./pods";
 
 export interface PostgresBackupArgs {
@@ -32,6 +33,11 @@ function imageList(images: Readonly<Record<string, string>>): string[] {
 }
 
 export const BACKUP_CLAIM = "postgres-backups";
+
+/** RESTORE_FILE for restore.sh: a name in the backup volume, or where the fetch put the bucket's copy. */
+function restoreFile(source: RestoreSource): string {
+    return source.from === "offsite" ? `${RESTORE_DIR}/${source.file}` : source.file;
+}
 
 /**
  * Manual 6.3 and 9.2: a volume of its own for backups, a CronJob that runs `pg_dumpall`
@@ -76,6 +82,16 @@ export class PostgresBackup extends pulumi.ComponentResource {
             { ...volume.opts, protect: settings.protect },
         );
 
+        // The bucket's credentials, for the pods that upload to it or fetch from it.
+        const offsiteSecret = backup.offsite
+            ? new k8s.core.v1.Secret(
+                  children.nameOf(OFFSITE_SECRET),
+                  { metadata: meta(OFFSITE_SECRET), type: "Opaque", stringData: pulumi.secret(offsiteSecretData(backup.offsite)) },
+                  children.of(OFFSITE_SECRET).opts,
+              )
+            : undefined;
+        const after = [this.claim, args.server, ...(offsiteSecret ? [offsiteSecret] : [])];
+
         const cronName = `${POSTGRES.name}-backup`;
         // One backup run: backup.sh into the backups volume, pruning to the retention.
         const backupJob = (extraEnv: k8s.types.input.core.v1.EnvVar[], restartPolicy?: "Never") => ({
@@ -92,6 +108,8 @@ export class PostgresBackup extends pulumi.ComponentResource {
                 ...(restartPolicy ? { restartPolicy } : {}),
                 env: [...backupEnv, { name: "BACKUP_RETENTION", value: String(backup.retention) }, ...extraEnv],
                 credentials,
+                // After each good dump, its copy leaves the cluster; a failed upload fails the Job.
+                ...(backup.offsite ? { offsite: { verb: "upload" as const, settings: backup.offsite, sizeLimit: backup.storageSize } } : {}),
             }),
         });
         const schedule = children.main(cronName);
@@ -109,7 +127,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     jobTemplate: { metadata: { labels: labels(cronName) }, spec: backupJob([]) },
                 },
             },
-            { ...schedule.opts, dependsOn: [this.claim, args.server] },
+            { ...schedule.opts, dependsOn: after },
         );
 
         if (backup.beforeUpgrade) {
@@ -129,7 +147,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     },
                     spec: backupJob([{ name: "BACKUP_LABEL", value: label }], "Never"),
                 },
-                { ...preUpgrade.opts, dependsOn: [this.claim, args.server] },
+                { ...preUpgrade.opts, dependsOn: after },
             );
         }
 
@@ -152,12 +170,15 @@ export class PostgresBackup extends pulumi.ComponentResource {
                             resources: backup.resources,
                             backupClaim: BACKUP_CLAIM,
                             restartPolicy: "Never",
-                            env: [...backupEnv, { name: "RESTORE_FILE", value: settings.restoreFrom }],
+                            env: [...backupEnv, { name: "RESTORE_FILE", value: restoreFile(settings.restoreFrom) }],
                             credentials,
+                            ...(settings.restoreFrom.from === "offsite" && backup.offsite
+                                ? { offsite: { verb: "fetch" as const, settings: backup.offsite, sizeLimit: backup.storageSize, object: settings.restoreFrom.file } }
+                                : {}),
                         }),
                     },
                 },
-                { ...restore.opts, dependsOn: [this.claim, args.server] },
+                { ...restore.opts, dependsOn: after },
             );
         }
         this.registerOutputs({});

@@ -5,7 +5,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { POSTGRES } from "../../catalog";
+import type { OffsiteSettings } from "../../settings";
 import { restrictedContainerSecurity, restrictedPodSecurity, scratchVolume, withScratch } from "../shared/pod";
+import { RESTORE_DIR, offsiteContainer, offsiteSecretVolume, type OffsiteVerb } from "./offsite";
 
 /** The `postgres` user of the official Alpine image; its entrypoint supports running as it directly. */
 export const POSTGRES_UID = 70;
@@ -39,6 +41,12 @@ export interface ScriptPodArgs {
     readonly annotations?: Record<string, pulumi.Input<string>>;
     /** OnFailure retries in place (backups); Never leaves a failed run for inspection (restores). */
     readonly restartPolicy?: "OnFailure" | "Never";
+    /**
+     * The off-site step around the script: `upload` after it (the script runs as an init
+     * container, so a failed dump uploads nothing and a failed upload fails the pod), or
+     * `fetch` before it (into RESTORE_DIR, which the script then reads).
+     */
+    readonly offsite?: { readonly verb: OffsiteVerb; readonly settings: OffsiteSettings; readonly sizeLimit: string; /** The dump a fetch gets. */ readonly object?: string };
 }
 
 /** Pod template that runs one of the scripts with the server's own client tools. */
@@ -58,6 +66,31 @@ export function scriptPod(args: ScriptPodArgs): k8s.types.input.core.v1.PodTempl
         volumes.push({ name: "backups", persistentVolumeClaim: { claimName: args.backupClaim } });
         mounts.push({ name: "backups", mountPath: BACKUP_MOUNT });
     }
+    const script: k8s.types.input.core.v1.Container = {
+        name: args.script.replace(/\.sh$/, ""),
+        image: args.image,
+        command: ["sh", `${SCRIPTS_MOUNT}/${args.script}`],
+        env: [...args.env],
+        resources: withScratch(args.resources),
+        securityContext: restrictedContainerSecurity(),
+        volumeMounts: mounts,
+    };
+    let initContainers: k8s.types.input.core.v1.Container[] = [];
+    let containers = [script];
+    if (args.offsite) {
+        const { verb, settings, sizeLimit, object } = args.offsite;
+        const shared = mounts.filter((m) => m.name !== "credentials");
+        volumes.push(offsiteSecretVolume());
+        if (verb === "fetch") {
+            volumes.push(scratchVolume("restore", sizeLimit));
+            const restoreMount = { name: "restore", mountPath: RESTORE_DIR };
+            initContainers = [offsiteContainer("fetch", settings, args.resources, [...shared, restoreMount], SCRIPTS_MOUNT, { RESTORE_DIR, OFFSITE_OBJECT: object ?? "" })];
+            containers = [{ ...script, volumeMounts: [...mounts, restoreMount] }];
+        } else {
+            initContainers = [script];
+            containers = [offsiteContainer("upload", settings, args.resources, shared, SCRIPTS_MOUNT, { BACKUP_DIR: BACKUP_MOUNT })];
+        }
+    }
     return {
         metadata: { labels: args.labels, ...(args.annotations ? { annotations: args.annotations } : {}) },
         spec: {
@@ -65,17 +98,8 @@ export function scriptPod(args: ScriptPodArgs): k8s.types.input.core.v1.PodTempl
             restartPolicy: args.restartPolicy ?? "OnFailure",
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurity(POSTGRES_UID),
-            containers: [
-                {
-                    name: args.script.replace(/\.sh$/, ""),
-                    image: args.image,
-                    command: ["sh", `${SCRIPTS_MOUNT}/${args.script}`],
-                    env: [...args.env],
-                    resources: withScratch(args.resources),
-                    securityContext: restrictedContainerSecurity(),
-                    volumeMounts: mounts,
-                },
-            ],
+            ...(initContainers.length > 0 ? { initContainers } : {}),
+            containers,
             volumes,
         },
     };

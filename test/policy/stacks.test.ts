@@ -116,6 +116,17 @@ describe("policy pack", () => {
         });
     }
 
+    it("passes every prod rule with off-site backups on and a restore from the bucket (init containers, the rclone image)", async () => {
+        const offsite = { endpoint: "https://s3.eu-west-1.amazonaws.com", bucket: "acme-backups", accessKeyId: "AKIA1", secretAccessKey: "secret-access-key-1", encryptionKey: "a passphrase of some length" };
+        const config = { postgres: { backup: { offsite }, restoreFrom: "offsite:full_backup_20260101T020000Z.sql.gz" }, scaleToZero: true };
+        const resources = (await declare({ stack: "prod", config, secrets: ["postgres"] })).resources.filter((r) => r.type.startsWith("kubernetes:")).map(asAnalyzed);
+        assert.ok(resources.some((r) => JSON.stringify(r.props).includes("offsite.sh")), "the off-site containers are there to judge");
+        const pack = packConfig("prod");
+        for (const policy of POLICIES) {
+            assert.deepEqual(await violations(policy, resources, settingsOf(pack, policy.name)), [], policy.name);
+        }
+    });
+
     it("makes the manual's rules mandatory in prod", () => {
         const config = packConfig("prod");
         for (const policy of POLICIES) {

@@ -13,6 +13,8 @@ import * as path from "path";
 import { requireInstalled } from "./installed";
 import { fingerprints, psql, seed, sh, DATABASES } from "./pg-scripts";
 import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
+import { offsiteEnv as declaredEnv, offsiteSecretData } from "../../components/postgres/offsite";
+import type { OffsiteSettings } from "../../settings";
 import { rcloneEnv, rcloneInstalled, startS3Server, versitygwBinary, type S3Server } from "./s3-server";
 
 const dumps = (keys: string[]) => keys.filter((k) => /\/full_backup_[^/]*\.sql\.gz$/.test(k));
@@ -54,26 +56,35 @@ describe("off-site backups against a real S3-compatible server", function () {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    /** What the Jobs give offsite.sh: the bucket and its credentials (as files, as mounted). */
-    function offsiteEnv(over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-        const secret = (name: string, value: string) => {
-            const file = path.join(dir, name);
-            fs.writeFileSync(file, value, { mode: 0o400 });
-            return file;
+    /**
+     * What the Jobs give offsite.sh: the environment the component declares
+     * (components/postgres/offsite.ts), its Secret's keys written as the files it mounts.
+     */
+    function offsiteEnv(over: NodeJS.ProcessEnv = {}, settings: Partial<OffsiteSettings> = {}): NodeJS.ProcessEnv {
+        const o: OffsiteSettings = {
+            endpoint: s3.endpoint,
+            bucket: s3.bucket,
+            prefix: PREFIX,
+            region: "us-east-1",
+            accessKeyId: s3.accessKeyId,
+            secretAccessKey: s3.secretAccessKey,
+            serverSideEncryption: "AES256",
+            retention: 3,
+            image: "docker.io/rclone/rclone:1.68.2",
+            ...settings,
         };
+        const secrets = fs.mkdtempSync(path.join(dir, "secrets-"));
+        for (const [key, value] of Object.entries(offsiteSecretData(o))) {
+            fs.writeFileSync(path.join(secrets, key), value, { mode: 0o400 });
+        }
         return {
+            ...declaredEnv(o, secrets),
             // The machine's CA bundle variable makes rclone's S3 client refuse a plain-HTTP endpoint.
             AWS_CA_BUNDLE: "",
-            OFFSITE_ENDPOINT: s3.endpoint,
-            OFFSITE_BUCKET: s3.bucket,
-            OFFSITE_PREFIX: PREFIX,
-            OFFSITE_REGION: "us-east-1",
-            OFFSITE_ACCESS_KEY_ID_FILE: secret("access-key-id", s3.accessKeyId),
-            OFFSITE_SECRET_ACCESS_KEY_FILE: secret("secret-access-key", s3.secretAccessKey),
-            OFFSITE_SSE: "AES256",
+            HOME: dir,
+            XDG_CACHE_HOME: dir,
             BACKUP_DIR: backups,
             RESTORE_DIR: restoreDir,
-            OFFSITE_RETENTION: "3",
             ...over,
         };
     }
@@ -108,18 +119,18 @@ describe("off-site backups against a real S3-compatible server", function () {
     it("with a client-side key, the store holds no readable byte of the dump, and the key brings it back", () => {
         seed(pg);
         const name = backup();
-        const key = { OFFSITE_ENCRYPTION_KEY: "correct horse battery staple 42" };
-        assert.equal(offsite("upload", offsiteEnv(key)).status, 0);
+        const key = { encryptionKey: "correct horse battery staple 42" };
+        assert.equal(offsite("upload", offsiteEnv({}, key)).status, 0);
         const stored = fs.readFileSync(s3.fileOf(`${PREFIX}/${name}.bin`));
         const plain = fs.readFileSync(path.join(backups, name));
         assert.ok(stored.length > plain.length, "the stored object is the encrypted one");
         assert.ok(!stored.includes(plain.subarray(0, 64)), "no run of the gzip stream is stored as is");
         assert.notDeepEqual(stored.subarray(0, 2), Buffer.from([0x1f, 0x8b]), "not a gzip file");
 
-        const fetched = offsite("fetch", offsiteEnv({ ...key, OFFSITE_OBJECT: name }));
+        const fetched = offsite("fetch", offsiteEnv({ OFFSITE_OBJECT: name }, key));
         assert.equal(fetched.status, 0, fetched.stderr);
         assert.deepEqual(fs.readFileSync(path.join(restoreDir, name)), plain);
-        const wrongKey = offsite("fetch", offsiteEnv({ OFFSITE_ENCRYPTION_KEY: "not the key", OFFSITE_OBJECT: name, RESTORE_DIR: path.join(dir, "other") }));
+        const wrongKey = offsite("fetch", offsiteEnv({ OFFSITE_OBJECT: name, RESTORE_DIR: path.join(dir, "other") }, { encryptionKey: "not the key, also long" }));
         assert.notEqual(wrongKey.status, 0);
         assert.ok(!fs.existsSync(path.join(dir, "other", name)), "nothing undecryptable is left to restore");
     });
@@ -133,7 +144,7 @@ describe("off-site backups against a real S3-compatible server", function () {
         }
         fs.writeFileSync(s3.fileOf(`${PREFIX}/README.txt`), "not a dump");
         const name = backup();
-        const up = offsite("upload", offsiteEnv({ OFFSITE_RETENTION: "3" }));
+        const up = offsite("upload", offsiteEnv());
         assert.equal(up.status, 0, up.stderr);
         const kept = dumps(s3.keys(PREFIX)).map((k) => path.basename(k));
         assert.deepEqual(kept, [older[2], older[3], name]);
@@ -148,7 +159,7 @@ describe("off-site backups against a real S3-compatible server", function () {
         const bucket = bucketState();
         const local = fs.readdirSync(backups).sort();
         backup();
-        const down = offsite("upload", offsiteEnv({ OFFSITE_ENDPOINT: "http://127.0.0.1:1", OFFSITE_RETENTION: "1" }));
+        const down = offsite("upload", offsiteEnv({}, { endpoint: "http://127.0.0.1:1", retention: 1 }));
         assert.notEqual(down.status, 0);
         assert.match(down.stderr, /upload of full_backup_\S+ failed; nothing in the bucket was deleted/);
         assert.deepEqual(bucketState(), bucket);
@@ -160,7 +171,7 @@ describe("off-site backups against a real S3-compatible server", function () {
         assert.equal(offsite("upload", offsiteEnv()).status, 0);
         const bucket = bucketState();
         backup();
-        const wrong = offsite("upload", offsiteEnv({ OFFSITE_SECRET_ACCESS_KEY_FILE: "", OFFSITE_SECRET_ACCESS_KEY: "not-the-secret", OFFSITE_RETENTION: "1" }));
+        const wrong = offsite("upload", offsiteEnv({}, { secretAccessKey: "not-the-secret", retention: 1 }));
         assert.notEqual(wrong.status, 0);
         assert.match(wrong.stderr, /SignatureDoesNotMatch|AccessDenied|403/);
         assert.deepEqual(bucketState(), bucket);
