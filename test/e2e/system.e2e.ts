@@ -246,6 +246,54 @@ describe("dev: the whole system on a real API server", function () {
         ok(await ws.pulumi(["up", "-s", "dev", "--yes", "--skip-preview"]), "up without receivers");
     });
 
+    it("postgres.backup.offsite: --secret credentials reach only their Secret, and the backup and restore pods pass restricted admission", async () => {
+        const ws = dev.ws();
+        const saved = ws.stackFile("dev");
+        const secretKey = `e2e${Date.now().toString(16)}secretaccesskey`;
+        const set = (key: string, value: string, secret = false) =>
+            ws.pulumi(["config", "set", ...(secret ? ["--secret"] : []), "--path", `postgres.backup.offsite.${key}`, value, "-s", "dev"]);
+        ok(await set("endpoint", "https://s3.eu-west-1.amazonaws.com"), "config set endpoint");
+        ok(await set("bucket", "acme-ecommerce-backups"), "config set bucket");
+        ok(await set("accessKeyId", "AKIAIOSFODNN7EXAMPLE"), "config set accessKeyId");
+        ok(await set("secretAccessKey", secretKey, true), "config set --secret secretAccessKey");
+        assert.ok(!ws.stackFile("dev").includes(secretKey), "the stack file holds the key in plain text");
+        const up = ok(await ws.pulumi(["up", "-s", "dev", "--yes", "--skip-preview"]), "up with off-site backups");
+        const state = ok(await ws.pulumi(["stack", "export", "-s", "dev"]), "stack export");
+        for (const [what, text] of [["up", output(up)], ["state", state.stdout]]) {
+            assert.ok(!text!.includes(secretKey), `the key is in plain text in the ${what}`);
+        }
+        const live = getObject(target, "secret", "dev", "postgres-offsite") as { data: Record<string, string> };
+        assert.equal(Buffer.from(live.data["secret-access-key"]!, "base64").toString(), secretKey);
+        // The rest of postgres (a secret key now, as a whole) still reads as the stack file says.
+        const claim = getObject(target, "pvc", "dev", "postgres-backups") as { spec: { resources: { requests: { storage: string } } } };
+        assert.equal(claim.spec.resources.requests.storage, "5Gi");
+
+        // A backup run by hand: the Job controller creates its pod, which Pod Security admission
+        // checks against restricted (init container and the rclone container included).
+        const admitted = async (job: string) => {
+            for (let i = 0; i < 60; i++) {
+                if (kubectl(target, ["get", "pods", "-n", "dev", "-l", `job-name=${job}`, "-o", "name"]).trim()) return true;
+                await new Promise((r) => setTimeout(r, 1000));
+            }
+            return false;
+        };
+        kubectl(target, ["create", "job", "--from=cronjob/postgres-backup", "offsite-e2e", "-n", "dev"]);
+        try {
+            assert.ok(await admitted("offsite-e2e"), kubectl(target, ["get", "events", "-n", "dev", "--field-selector", "involvedObject.name=offsite-e2e"]));
+        } finally {
+            kubectl(target, ["delete", "job", "offsite-e2e", "-n", "dev", "--wait=false"]);
+        }
+        // A restore from the bucket: its Job's pod (fetch init container, then restore.sh) is admitted too.
+        const postgres = ws.configValue("dev", "postgres") as Record<string, unknown>;
+        ws.setConfig("dev", { postgres: { ...postgres, restoreFrom: "offsite:full_backup_20260101T020000Z.sql.gz" } });
+        ok(await ws.pulumi(["up", "-s", "dev", "--yes", "--skip-preview"]), "up with a restore from the bucket");
+        assert.ok(await admitted("postgres-restore"), kubectl(target, ["get", "events", "-n", "dev", "--field-selector", "involvedObject.name=postgres-restore"]));
+
+        ws.restoreStackFile("dev", saved);
+        ok(await ws.pulumi(["up", "-s", "dev", "--yes", "--skip-preview"]), "up without off-site backups");
+        assert.equal(getObject(target, "secret", "dev", "postgres-offsite"), undefined);
+    });
+
     it("scaleToZero stops every service and removes the autoscalers; false brings them back", async () => {
         await change(dev.ws(), "dev", dev.base(), { scaleToZero: true });
         const replicas = (name: string) => (getObject(target, "deployment", "dev", name) as { spec: { replicas: number } }).spec.replicas;
