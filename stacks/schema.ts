@@ -163,15 +163,20 @@ const cron = z.string().superRefine((c, ctx) => {
 
 const storageClass = z.string().refine((s) => s === "" || DNS_SUBDOMAIN.test(s), "must be empty (the cluster's default) or a StorageClass name");
 
+/** The text as an http or https URL, or undefined when it is not one. */
+function httpUrl(text: string): URL | undefined {
+    try {
+        const url = new URL(text);
+        return url.protocol === "https:" || url.protocol === "http:" ? url : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 /** An S3 endpoint: an http(s) URL with a host and nothing after it. */
 const s3Endpoint = z.string({ error: "must be the storage's URL, e.g. https://s3.eu-west-1.amazonaws.com" }).superRefine((u, ctx) => {
-    let url: URL | undefined;
-    try {
-        url = new URL(u);
-    } catch {
-        url = undefined;
-    }
-    if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
+    const url = httpUrl(u);
+    if (!url || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
         ctx.addIssue({ code: "custom", message: `${JSON.stringify(u)} must be an http(s) URL of the storage itself (scheme, host, optional port), e.g. https://s3.eu-west-1.amazonaws.com or http://minio.backup.svc:9000; the bucket goes in bucket` });
     }
 });
@@ -263,13 +268,7 @@ export const observabilityOverride = strict({
 
 /** An http(s) URL; the message never quotes it, since it may carry a token. */
 const receiverUrl = z.string({ error: "must be a URL (text)" }).superRefine((u, ctx) => {
-    let url: URL | undefined;
-    try {
-        url = new URL(u);
-    } catch {
-        url = undefined;
-    }
-    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    if (!httpUrl(u)) {
         ctx.addIssue({ code: "custom", message: "must be an http:// or https:// URL (value not shown: it may hold a token)" });
     }
 });

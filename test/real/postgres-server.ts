@@ -5,9 +5,9 @@
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { freePort } from "./ports";
 
 export interface PgServer {
     readonly port: number;
@@ -31,17 +31,6 @@ export function postgresBinDir(): string | undefined {
         .filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb")))
         .sort((a, b) => Number(b) - Number(a));
     return versions.length > 0 ? path.join(root, versions[0]!, "bin") : undefined;
-}
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
 }
 
 export async function startPostgres(bin: string): Promise<PgServer> {

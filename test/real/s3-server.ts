@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { freePort } from "./ports";
 
 export interface S3Server {
     readonly endpoint: string;
@@ -54,17 +55,6 @@ export function rcloneEnv(server: S3Server): NodeJS.ProcessEnv {
 }
 
 export const rcloneInstalled = (): boolean => spawnSync("rclone", ["version"]).status === 0;
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const probe = net.createServer();
-        probe.once("error", reject);
-        probe.listen(0, "127.0.0.1", () => {
-            const { port } = probe.address() as net.AddressInfo;
-            probe.close(() => resolve(port));
-        });
-    });
-}
 
 function accepting(port: number): Promise<boolean> {
     return new Promise((resolve) => {
