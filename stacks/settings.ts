@@ -102,6 +102,12 @@ function resolve(
     // What development only warns about, production refuses.
     const doubtful = config.environment === "production" ? problems : warnings;
     checkDatasource(config, services, key, doubtful);
+    if (config.environment === "production" && config.target === "kubernetes" && !postgres.backup.offsite) {
+        warnings.push(
+            `${key("postgres", "backup", "offsite")}: not set, so every backup of this production database lives on a volume in its own namespace: ` +
+                "one lost namespace, cluster or storage system loses the database and all its backups together; configure an off-site bucket (README, Data: Off-site copies)",
+        );
+    }
     doubtful.push(...doubtfulKeys, ...doubtfulSettings(config, raw, services, key));
 
     return {
