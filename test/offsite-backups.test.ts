@@ -168,4 +168,27 @@ describe("off-site backups on the local Docker stack", () => {
         assert.deepEqual(uploads, ["/scripts/offsite.sh"]);
         assert.ok(!d.resources.some((r) => r.type === RANDOM_PASSWORD && r.name.includes("offsite")));
     });
+
+    it("restores as on Kubernetes: from the volume, or fetched from the bucket (checksum verified) first", async () => {
+        const file = "full_backup_20260101T020000Z.sql.gz";
+        const containerNamed = (d: Declared, name: string) => recorded(d.resources, "docker:index/container:Container", name);
+        const envOf = (r: NonNullable<ReturnType<typeof containerNamed>>) =>
+            Object.fromEntries((revealSecrets(r.inputs.envs) as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+
+        const fromBucket = await declare({ stack: "local", config: { ...withOffsite({ restoreFrom: `offsite:${file}` }), scaleToZero: true }, secrets: ["postgres"] });
+        const fetch = containerNamed(fromBucket, "postgres-offsite-fetch")!;
+        assert.deepEqual([fetch.inputs.entrypoints, fetch.inputs.command], [["sh"], ["/scripts/offsite.sh", "fetch"]]);
+        assert.equal(fetch.inputs.restart, "no", "runs once");
+        assert.equal(envOf(fetch).OFFSITE_OBJECT, file);
+        const restore = containerNamed(fromBucket, "postgres-restore")!;
+        assert.equal(envOf(restore).RESTORE_FILE, `${envOf(fetch).RESTORE_DIR}/${file}`);
+        assert.ok(restore.dependencies.includes(fetch.name), "restores only after the fetch verified the copy");
+        assert.ok(!JSON.stringify(withoutSecrets(fetch.inputs)).includes(SECRET));
+
+        const fromVolume = await declare({ stack: "local", config: { postgres: { restoreFrom: file }, scaleToZero: true } });
+        assert.equal(containerNamed(fromVolume, "postgres-offsite-fetch"), undefined);
+        assert.equal(envOf(containerNamed(fromVolume, "postgres-restore")!).RESTORE_FILE, file);
+        const none = await declare({ stack: "local" });
+        assert.equal(containerNamed(none, "postgres-restore"), undefined);
+    });
 });

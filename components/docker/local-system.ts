@@ -14,7 +14,7 @@ import { CONFIG_DIR, RULES_FILE, alertRules, prometheusConfig } from "../observa
 import { ELASTICSEARCH_URL, elasticsearchEnv, kibanaEnv, logstashEnv, zipkinEnv } from "../observability/tool-env";
 import { DATA_MOUNT, credentialsByKey, datasourceEnv, provisionEnv, resolvedEnv, serverEnv, superuserEnv, type EnvValue } from "../postgres/env";
 import { Children } from "../shared/naming";
-import { offsiteUploader } from "./offsite-uploader";
+import { FETCHED_DIR, offsiteFetcher, offsiteUploader } from "./offsite";
 import { databasePasswords, generatedPassword } from "../shared/passwords";
 import { scriptFiles } from "../postgres/pods";
 import { NATIVE_CONFIG_DIR, springEnvironment } from "../shared/spring-env";
@@ -112,17 +112,28 @@ export class LocalSystem extends pulumi.ComponentResource {
             },
             ctx,
         );
-        if (pg.backup.offsite) {
+        const offsite = pg.backup.offsite
+            ? { settings: pg.backup.offsite, image: image(pg.backup.offsite.image), script: scripts["offsite.sh"]!, backupsVolume, resources: pg.backup.resources }
+            : undefined;
+        if (offsite) {
+            declareContainer(offsiteUploader({ ...offsite, name: `${POSTGRES.name}-offsite`, after: [backups] }), ctx);
+        }
+        // Manual 9.2 with config, as on Kubernetes: restore.sh once, from the volume or the bucket.
+        if (pg.restoreFrom) {
+            const { file, from } = pg.restoreFrom;
+            const fetched = from === "offsite" && offsite ? declareContainer(offsiteFetcher({ ...offsite, name: `${POSTGRES.name}-offsite-fetch`, object: file, after: [provision] }), ctx) : undefined;
             declareContainer(
-                offsiteUploader({
-                    name: `${POSTGRES.name}-offsite`,
-                    settings: pg.backup.offsite,
-                    image: image(pg.backup.offsite.image),
-                    script: scripts["offsite.sh"]!,
-                    backupsVolume,
+                {
+                    name: `${POSTGRES.name}-restore`,
+                    image: image(pg.image),
+                    oneShot: true,
+                    env: { ...env(superuserEnv()), BACKUP_DIR: "/backups", RESTORE_FILE: fetched ? `${FETCHED_DIR}/${file}` : file },
+                    files: { "/scripts/restore.sh": scripts["restore.sh"]! },
+                    command: ["sh", "/scripts/restore.sh"],
                     resources: pg.backup.resources,
-                    after: [backups],
-                }),
+                    volumes: [{ volume: backupsVolume, path: "/backups" }],
+                    after: [provision, ...(fetched ? [fetched] : [])],
+                },
                 ctx,
             );
         }
