@@ -12,8 +12,10 @@ name="${1:?usage: build-go-tool.sh promtool|versitygw}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 module="$here/tools/$name"
 [ -f "$module/tools.go" ] || { echo "no tool '$name' under tools/" >&2; exit 2; }
-package="$(grep -oE '_ "[^"]+"' "$module/tools.go" | head -1 | cut -d'"' -f2)"
-dependency="$(grep -oE '^\s*(require )?[a-z0-9./-]+ v[0-9][^ ]*' "$module/go.mod" | head -1 | awk '{print $NF}')"
+# grep -m1, not `| head -1`: under pipefail, head closing the pipe early kills grep with
+# SIGPIPE now and then, and the assignment fails the script.
+package="$(grep -m1 -oE '_ "[^"]+"' "$module/tools.go" | cut -d'"' -f2)"
+dependency="$(grep -m1 -E '^\s*(require )?[a-z0-9./-]+ v[0-9][^ ]*' "$module/go.mod" | awk '{print $NF}')"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/ecommerce-platform/$name-$dependency"
 if [ -x "$cache/$name" ]; then
     echo "$cache"
