@@ -126,6 +126,7 @@ export const autoscalingOverride = strict({
 });
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const ENV_NAME_RULE = "must be an environment variable name (letters, digits, '_', not starting with a digit)";
 
 export const serviceOverride = strict({
     image: imageRef.optional(),
@@ -139,10 +140,10 @@ export const serviceOverride = strict({
     resources: resourcesOverride.optional(),
     restartedAt: z.string().max(63, "must be at most 63 characters (a timestamp such as 2025-01-31T10:00:00Z)").optional(),
     env: z
-        .record(
-            z.string().regex(ENV_NAME, "must be an environment variable name (letters, digits, '_', not starting with a digit)"),
-            z.string({ error: "environment values must be strings (quote numbers and booleans)" }),
-        )
+        .record(z.string().regex(ENV_NAME, ENV_NAME_RULE), z.string({ error: "environment values must be strings (quote numbers and booleans)" }), {
+            // zod reports a key that fails its schema as "Invalid key in record": say what a name must be.
+            error: (issue) => (issue.code === "invalid_key" ? ENV_NAME_RULE : undefined),
+        })
         .optional(),
 });
 

@@ -7,29 +7,11 @@
  */
 import { strict as assert } from "assert";
 import { ProgramFailure, runProgram } from "../offline/run";
-import { encodeJs, stackConfig } from "../offline/stack-config";
+import { stackConfig } from "../offline/stack-config";
 import { ConfigError } from "../stacks/config-error";
 import { KUBERNETES_ONLY_DEFAULTS } from "../stacks/sense";
-import { loadSettings } from "../stacks/settings";
+import { judge, type Config } from "./settings-judge";
 import { projectWith } from "./support";
-
-type Config = Record<string, unknown>;
-
-/** The stack's config with overrides by bare key (or full key, for other namespaces), as the CLI would pass it. */
-function judge(stack: string, config: Config, secretKeys: readonly string[] = []): { warnings: readonly string[] } | { error: string } {
-    const all: Record<string, string> = { ...stackConfig(stack) };
-    for (const [key, value] of Object.entries(config)) {
-        all[key.includes(":") ? key : `ecommerce:${key}`] = typeof value === "string" ? value : encodeJs(value);
-    }
-    const project = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith("ecommerce:")).map(([k, v]) => [k.slice("ecommerce:".length), v]));
-    const foreign = Object.keys(all).filter((k) => !k.startsWith("ecommerce:"));
-    try {
-        return { warnings: loadSettings(project, "ecommerce", stack, foreign, secretKeys).warnings };
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, String(error));
-        return { error: error.message };
-    }
-}
 
 function refused(stack: string, config: Config, message: RegExp): void {
     const result = judge(stack, config);

@@ -1,0 +1,87 @@
+/**
+ * Every rule of the config schema at its edge: one value just inside (accepted) and one just
+ * outside (refused, naming the key and what is allowed). Judged through loadSettings, the
+ * program's own entry, without running the program.
+ */
+import { strict as assert } from "assert";
+import { judge, type Config } from "./settings-judge";
+
+const OFFSITE = { endpoint: "https://s3.eu-west-1.amazonaws.com", bucket: "acme-backups", accessKeyId: "AKIA1", secretAccessKey: "secret-key-value" };
+const offsite = (over: Config) => ({ postgres: { backup: { offsite: { ...OFFSITE, ...over } } } });
+const receivers = (over: Config) => ({ alertReceivers: over });
+const SECRET = ["postgres", "alertReceivers"];
+
+function refused(config: Config, message: RegExp, stack = "dev"): void {
+    const result = judge(stack, config, SECRET);
+    assert.ok("error" in result, `accepted ${JSON.stringify(config)}`);
+    assert.match(result.error, message);
+}
+
+function accepted(config: Config, stack = "dev"): void {
+    const result = judge(stack, config, SECRET);
+    assert.ok("warnings" in result, `refused ${JSON.stringify(config)}: ${"error" in result ? result.error : ""}`);
+}
+
+const CASES: [string, Config, Config, RegExp][] = [
+    // [what, accepted at the edge, refused just past it, message]
+    ["namespace: a DNS label of 63", { namespace: "a".repeat(63), observability: { logging: { enabled: false } } }, { namespace: "a".repeat(64) }, /ecommerce:namespace: must be at most 63 characters \(a DNS label\)/],
+    ["namespace: no trailing hyphen", { namespace: "shop-1" }, { namespace: "shop-" }, /ecommerce:namespace: .*DNS label/],
+    ["namespace: not the cluster's own", { namespace: "kube-public-x" }, { namespace: "kube-public" }, /ecommerce:namespace: "kube-public" is reserved for the cluster itself \(default, kube-system, kube-public, kube-node-lease\)/],
+    ["image tag", { imageTag: "_1.0" }, { imageTag: "-1.0" }, /ecommerce:imageTag: must be an image tag such as 0\.1\.0/],
+    ["image tag length", { imageTag: "a".repeat(128) }, { imageTag: "a".repeat(129) }, /ecommerce:imageTag: must be an image tag/],
+    ["image registry", { imageRegistry: "registry.example.com:5000/shop" }, { imageRegistry: "Registry.example.com/shop" }, /ecommerce:imageRegistry: must be a registry and path such as docker\.io\/selimhorri/],
+    ["image registry, no trailing separator", { imageRegistry: "a/b" }, { imageRegistry: "a/b/" }, /ecommerce:imageRegistry: must be a registry and path/],
+    ["spring profiles", { springProfile: "dev,k8s-2" }, { springProfile: "dev,,k8s" }, /ecommerce:springProfile: must be one or more Spring profile names separated by commas, e\.g\. dev/],
+    ["restartedAt length", { restartedAt: "x".repeat(63) }, { restartedAt: "x".repeat(64) }, /ecommerce:restartedAt: must be at most 63 characters \(a timestamp such as 2025-01-31T10:00:00Z\)/],
+    ["a service's restartedAt", { services: { "user-service": { restartedAt: "x".repeat(63) } } }, { services: { "user-service": { restartedAt: "x".repeat(64) } } }, /ecommerce:services\.user-service\.restartedAt: must be at most 63 characters/],
+    ["replicas", { services: { "order-service": { autoscaling: { enabled: false }, replicas: 0 } } }, { services: { "order-service": { autoscaling: { enabled: false }, replicas: -1 } } }, /ecommerce:services\.order-service\.replicas: must be 0 or more \(0 stops the service\)/],
+    ["replicas, whole", { services: { "order-service": { autoscaling: { enabled: false }, replicas: 2 } } }, { services: { "order-service": { autoscaling: { enabled: false }, replicas: 1.5 } } }, /ecommerce:services\.order-service\.replicas: must be a whole number of pods \(0 stops the service\)/],
+    ["autoscaling target", { autoscaling: { targetCPUUtilization: 100 } }, { autoscaling: { targetCPUUtilization: 101 } }, /ecommerce:autoscaling\.targetCPUUtilization: must be a whole percentage from 1 to 100/],
+    ["autoscaling target, at least 1", { autoscaling: { targetCPUUtilization: 1 } }, { autoscaling: { targetCPUUtilization: 0 } }, /ecommerce:autoscaling\.targetCPUUtilization: must be a whole percentage from 1 to 100/],
+    ["autoscaling minReplicas", { autoscaling: { minReplicas: 1 } }, { autoscaling: { minReplicas: 0 } }, /ecommerce:autoscaling\.minReplicas: .*\(replicas\)/],
+    ["env names", { services: { "user-service": { env: { "logging.level_x-1": "DEBUG" } } } }, { services: { "user-service": { env: { "1LOG": "DEBUG" } } } }, /ecommerce:services\.user-service\.env\.1LOG: must be an environment variable name \(letters, digits, '_', not starting with a digit\)/],
+    ["env values are strings", { services: { "user-service": { env: { A: "1" } } } }, { services: { "user-service": { env: { A: 1 } } } }, /environment values must be strings \(quote numbers and booleans\)/],
+    ["backup retention", { postgres: { backup: { retention: 1 } } }, { postgres: { backup: { retention: 0 } } }, /ecommerce:postgres\.backup\.retention: .*\(backups\)/],
+    ["beforeUpgrade", { postgres: { backup: { beforeUpgrade: false } } }, { postgres: { backup: { beforeUpgrade: "no" } } }, /ecommerce:postgres\.backup\.beforeUpgrade: must be true or false/],
+    ["storage class", { postgres: { storageClass: "fast.ssd-1" } }, { postgres: { storageClass: "Fast" } }, /ecommerce:postgres\.storageClass: must be empty \(the cluster's default\) or a StorageClass name/],
+    ["restoreFrom", { postgres: { restoreFrom: "full_backup_1.sql.gz" }, scaleToZero: true }, { postgres: { restoreFrom: "../x.sql.gz" }, scaleToZero: true }, /ecommerce:postgres\.restoreFrom: must be the file name of a backup in the backup volume.*or offsite:<file name>/],
+    ["restoreFrom offsite form", { ...offsite({}), postgres: { ...offsite({}).postgres, restoreFrom: "offsite:full_backup_1.sql.gz" }, scaleToZero: true }, { postgres: { restoreFrom: "offsite:/x" }, scaleToZero: true }, /ecommerce:postgres\.restoreFrom: must be the file name/],
+    ["bucket length", offsite({ bucket: "a".repeat(63) }), offsite({ bucket: "a".repeat(64) }), /offsite\.bucket: must be an S3 bucket name: 3 to 63 lower-case letters, digits, '\.' and '-'/],
+    ["bucket, at least 3", offsite({ bucket: "abc" }), offsite({ bucket: "ab" }), /offsite\.bucket: must be an S3 bucket name/],
+    ["bucket, no trailing hyphen", offsite({ bucket: "a.b-c" }), offsite({ bucket: "abc-" }), /offsite\.bucket: must be an S3 bucket name/],
+    ["prefix", offsite({ prefix: "shop/prod_1.x" }), offsite({ prefix: "shop//prod" }), /offsite\.prefix: must be a folder in the bucket such as prod\/postgres/],
+    ["prefix, no trailing slash", offsite({ prefix: "a/b" }), offsite({ prefix: "a/b/" }), /offsite\.prefix: must be a folder/],
+    ["region", offsite({ region: "eu-west-1" }), offsite({ region: "EU-West-1" }), /offsite\.region: must be a region such as eu-west-1 \(us-east-1 where the store has none\)/],
+    ["region, nothing after", offsite({ region: "us-east-1" }), offsite({ region: "us-east-1 " }), /offsite\.region: must be a region/],
+    ["endpoint: a port is fine, a query is not", offsite({ endpoint: "http://minio.example:9000/" }), offsite({ endpoint: "https://s3.amazonaws.com?x=1" }), /offsite\.endpoint: .*must be an http\(s\) URL of the storage itself \(scheme, host, optional port\)/],
+    ["endpoint: no user in it", offsite({ endpoint: "https://s3.amazonaws.com" }), offsite({ endpoint: "https://me@s3.amazonaws.com" }), /offsite\.endpoint: .*must be an http\(s\) URL of the storage itself/],
+    ["endpoint: http or https", offsite({ endpoint: "http://s3.local" }), offsite({ endpoint: "ftp://s3.local" }), /offsite\.endpoint: .*must be an http\(s\) URL/],
+    ["access key id", offsite({ accessKeyId: "A" }), offsite({ accessKeyId: "" }), /offsite\.accessKeyId: must not be empty/],
+    ["secret access key", offsite({ secretAccessKey: "s" }), offsite({ secretAccessKey: "" }), /offsite\.secretAccessKey: must not be empty/],
+    ["client-side key length", offsite({ encryptionKey: "x".repeat(16) }), offsite({ encryptionKey: "x".repeat(15) }), /offsite\.encryptionKey: must be at least 16 characters: it is the only key to the encrypted copies/],
+    ["bucket retention", offsite({ retention: 1 }), offsite({ retention: 0 }), /offsite\.retention: .*\(copies in the bucket\)/],
+    ["server-side encryption", offsite({ serverSideEncryption: "aws:kms" }), offsite({ serverSideEncryption: "kms" }), /offsite\.serverSideEncryption: must be "AES256", "aws:kms" or "none" \(a store without server-side encryption\)/],
+    ["sample probability", { observability: { tracing: { sampleProbability: 1 } } }, { observability: { tracing: { sampleProbability: 1.01 } } }, /ecommerce:observability\.tracing\.sampleProbability: must be between 0 and 1 \(share of requests traced\)/],
+    ["sample probability, not below 0", { observability: { tracing: { sampleProbability: 0 } } }, { observability: { tracing: { sampleProbability: -0.1 } } }, /must be between 0 and 1 \(share of requests traced\)/],
+    ["error rate alert", { observability: { metrics: { alerts: { errorRate: 0.5 } } } }, { observability: { metrics: { alerts: { errorRate: 2 } } } }, /alerts\.errorRate: must be between 0 and 1 \(share of requests answered 5xx\)/],
+    ["heap alert", { observability: { metrics: { alerts: { heapUsedRatio: 0.95 } } } }, { observability: { metrics: { alerts: { heapUsedRatio: 1.5 } } } }, /alerts\.heapUsedRatio: must be between 0 and 1 \(share of the maximum heap\)/],
+    ["latency alert", { observability: { metrics: { alerts: { latencyP95Seconds: 0.1 } } } }, { observability: { metrics: { alerts: { latencyP95Seconds: 0 } } } }, /alerts\.latencyP95Seconds: must be more than 0 seconds/],
+    ["cluster CIDRs", { clusterNetwork: { internalCidrs: ["10.0.0.0/8"] } }, { clusterNetwork: { internalCidrs: ["10.0.0.0/8x"] } }, /ecommerce:clusterNetwork\.internalCidrs\[0\]: must be an IPv4 CIDR such as 10\.96\.0\.0\/12/],
+    ["cluster CIDRs, whole address", { clusterNetwork: { internalCidrs: ["192.168.0.0/16"] } }, { clusterNetwork: { internalCidrs: ["192.168.0/16"] } }, /must be an IPv4 CIDR/],
+    ["cluster DNS labels", { clusterDns: { podLabels: { "k8s-app": "kube-dns.v1_x" } } }, { clusterDns: { podLabels: { "k8s-app": "-kube-dns" } } }, /ecommerce:clusterDns\.podLabels.*must be a Kubernetes label value/],
+    ["cluster DNS label values end alphanumeric", { clusterDns: { podLabels: { a: "b" } } }, { clusterDns: { podLabels: { a: "b." } } }, /must be a Kubernetes label value/],
+    ["smtp smarthost", receivers({ smtp: { smarthost: "smtp.example.com:587", from: "a@example.com" } }), receivers({ smtp: { smarthost: "smtp.example.com", from: "a@example.com" } }), /alertReceivers\.smtp\.smarthost: must be host:port of the mail server, e\.g\. smtp\.example\.com:587/],
+    ["email addresses", receivers({ L1: { email: ["a.b@example.co"] }, smtp: { smarthost: "s:25", from: "a@example.com" } }), receivers({ L1: { email: ["a b@example.com"] }, smtp: { smarthost: "s:25", from: "a@example.com" } }), /alertReceivers\.L1\.email\[0\]: must be an email address such as devops@example\.com/],
+    ["slack channel", receivers({ L1: { slack: [{ url: "https://hooks.slack.com/x", channel: "@ops" }] } }), receivers({ L1: { slack: [{ url: "https://hooks.slack.com/x", channel: "#dev ops" }] } }), /alertReceivers\.L1\.slack\[0\]\.channel: must be a Slack channel such as #devops/],
+    ["webhook URL", receivers({ L3: { webhook: [{ url: "http://hooks.example/x" }] } }), receivers({ L3: { webhook: [{ url: "mailto:x@example.com" }] } }), /alertReceivers\.L3\.webhook\[0\]\.url: must be an http:\/\/ or https:\/\/ URL \(value not shown: it may hold a token\)/],
+    ["pagerduty key", receivers({ L2: { pagerduty: [{ routingKey: "k" }] } }), receivers({ L2: { pagerduty: [{ routingKey: "" }] } }), /alertReceivers\.L2\.pagerduty\[0\]\.routingKey: must not be empty/],
+];
+
+describe("config rules at their edges", () => {
+    for (const [what, good, bad, message] of CASES) {
+        it(what, () => {
+            accepted(good);
+            refused(bad, message);
+        });
+    }
+});
