@@ -44,21 +44,28 @@ export class LocalSystem extends pulumi.ComponentResource {
         const children = new Children(name, this);
         const engine = children.of(`${name}-docker`);
         const provider = new docker.Provider(engine.name, settings.docker.host ? { host: settings.docker.host } : {}, engine.opts);
-        /** Options of the child in `role`, on this stack's Docker engine. */
-        const onEngine = (role: string): pulumi.CustomResourceOptions => ({ ...children.of(role).opts, provider });
-        const network = new docker.Network(children.nameOf(`${ns}-network`), { name: `ecommerce-${ns}`, driver: "bridge" }, onEngine(`${ns}-network`));
+        /** The child in `role`, on this stack's Docker engine. */
+        const onEngine = (role: string): { name: string; opts: pulumi.CustomResourceOptions } => {
+            const child = children.of(role);
+            return { name: child.name, opts: { ...child.opts, provider } };
+        };
+        const networkChild = onEngine(`${ns}-network`);
+        const network = new docker.Network(networkChild.name, { name: `ecommerce-${ns}`, driver: "bridge" }, networkChild.opts);
         const ctx: ContainerContext = { network: network.name, stack: settings.stack, waitSeconds: settings.rolloutTimeoutSeconds, children, provider };
 
         const pulled = new Map<string, pulumi.Output<string>>();
         const image = (ref: string): pulumi.Output<string> => {
             if (!pulled.has(ref)) {
-                pulled.set(ref, new docker.RemoteImage(children.nameOf(ref), { name: ref, keepLocally: true }, onEngine(ref)).imageId);
+                const child = onEngine(ref);
+                pulled.set(ref, new docker.RemoteImage(child.name, { name: ref, keepLocally: true }, child.opts).imageId);
             }
             return pulled.get(ref)!;
         };
         // Named volumes outlive the containers; destroy keeps them unless keepVolumes is false (docker-compose down -v).
-        const volume = (id: string) =>
-            new docker.Volume(children.nameOf(`${ns}-${id}`), { name: `ecommerce-${ns}-${id}` }, { ...onEngine(`${ns}-${id}`), retainOnDelete: settings.docker.keepVolumes }).name;
+        const volume = (id: string) => {
+            const child = onEngine(`${ns}-${id}`);
+            return new docker.Volume(child.name, { name: `ecommerce-${ns}-${id}` }, { ...child.opts, retainOnDelete: settings.docker.keepVolumes }).name;
+        };
         const hostPort = (container: string, internal: number) => ({ internal, host: settings.docker.hostPorts[container] ?? internal });
         const scripts = scriptFiles();
 

@@ -38,14 +38,15 @@ export class NetworkIsolation extends pulumi.ComponentResource {
         const children = new Children(name, this);
 
         for (const ns of [args.namespaceName, ...args.extraNamespaces]) {
+            const denyAll = children.of(`${ns}-default-deny`);
             this.policies.push(
                 new k8s.networking.v1.NetworkPolicy(
-                    children.nameOf(`${ns}-default-deny`),
+                    denyAll.name,
                     {
                         metadata: { name: "default-deny", namespace: namespaceInput(ns), labels: labels("default-deny") },
                         spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
                     },
-                    children.of(`${ns}-default-deny`).opts,
+                    denyAll.opts,
                 ),
             );
         }
@@ -86,9 +87,10 @@ export class NetworkIsolation extends pulumi.ComponentResource {
                     peers: uniqueRules(edges.filter((e) => e.port === port).map((e) => toRule(peerOf(e), ns))),
                 }));
             const policyName = `allow-${group.pod}`;
+            const allow = children.of(`${ns}-${policyName}`);
             this.policies.push(
                 new k8s.networking.v1.NetworkPolicy(
-                    children.nameOf(`${ns}-${policyName}`),
+                    allow.name,
                     {
                         metadata: { name: policyName, namespace: namespaceInput(ns), labels: labels(policyName) },
                         spec: {
@@ -113,7 +115,7 @@ export class NetworkIsolation extends pulumi.ComponentResource {
                             ],
                         },
                     },
-                    children.of(`${ns}-${policyName}`).opts,
+                    allow.opts,
                 ),
             );
         }

@@ -33,16 +33,19 @@ export class Observability extends pulumi.ComponentResource {
         const { settings } = args;
         const common = { namespaceName: args.namespaceName, namespace: args.namespace, stack: args.stack, skipAwait: args.skipAwait };
         const children = new Children(name, this);
-        const child = (role: string) => children.of(role);
+        const loggingChild = children.of("logging");
+        const tracingChild = children.of("tracing");
+        const metricsChild = children.of("metrics");
+        const alertingChild = children.of("alerting");
         const logging = settings.logging
-            ? new Logging(child("logging").name, { ...common, settings: settings.logging, setupImage: args.toolImage }, child("logging").opts)
+            ? new Logging(loggingChild.name, { ...common, settings: settings.logging, setupImage: args.toolImage }, loggingChild.opts)
             : undefined;
         if (settings.tracing) {
-            new Tracing(child("tracing").name, { ...common, zipkin: settings.tracing.zipkin, elasticsearch: logging !== undefined }, child("tracing").opts);
+            new Tracing(tracingChild.name, { ...common, zipkin: settings.tracing.zipkin, elasticsearch: logging !== undefined }, tracingChild.opts);
         }
         if (settings.metrics) {
             const metrics = new Metrics(
-                child("metrics").name,
+                metricsChild.name,
                 {
                     ...common,
                     settings: settings.metrics,
@@ -51,7 +54,7 @@ export class Observability extends pulumi.ComponentResource {
                     alerting: settings.alerting !== undefined,
                     secretsRotation: args.secretsRotation,
                 },
-                child("metrics").opts,
+                metricsChild.opts,
             );
             this.grafanaAdminPassword = metrics.grafanaAdminPassword;
         }
@@ -59,7 +62,7 @@ export class Observability extends pulumi.ComponentResource {
         const forward = (tool: Tool) =>
             `kubectl port-forward -n ${args.namespaceName} svc/${tool.name} ${tool.port}:${tool.port}  # then http://localhost:${tool.port}`;
         if (settings.alerting) {
-            new Alerting(child("alerting").name, { ...common, settings: settings.alerting, access: forward(ALERTMANAGER) }, child("alerting").opts);
+            new Alerting(alertingChild.name, { ...common, settings: settings.alerting, access: forward(ALERTMANAGER) }, alertingChild.opts);
         }
 
         const discovery = serviceSpec("service-discovery");

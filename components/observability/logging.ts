@@ -47,9 +47,9 @@ export class Logging extends pulumi.ComponentResource {
         const common = { namespace: args.namespace, stack: args.stack, uid: ELASTIC_UID, skipAwait: args.skipAwait };
 
         const children = new Children(name, this);
-        const child = (role: string, former?: string) => children.of(role, former);
+        const elasticsearch = children.of(ELASTICSEARCH.name);
         this.elasticsearch = new ToolWorkload(
-            child(ELASTICSEARCH.name).name,
+            elasticsearch.name,
             {
                 ...common,
                 tool: ELASTICSEARCH,
@@ -65,20 +65,22 @@ export class Logging extends pulumi.ComponentResource {
                 // The image writes its keystore next to its configuration at start.
                 writableRoot: true,
             },
-            child(ELASTICSEARCH.name).opts,
+            elasticsearch.opts,
         );
 
         const pipeline = logstashPipeline(LOGSTASH.port, ELASTICSEARCH_URL);
+        const pipelineChild = children.of("logstash-pipeline");
         const pipelineMap = new k8s.core.v1.ConfigMap(
-            child("logstash-pipeline").name,
+            pipelineChild.name,
             {
                 metadata: { name: "logstash-pipeline", namespace: args.namespace, labels: standardLabels({ name: LOGSTASH.name, component: "observability", instance: args.stack }) },
                 data: { "logstash.conf": pipeline },
             },
-            child("logstash-pipeline").opts,
+            pipelineChild.opts,
         );
+        const logstash = children.of(LOGSTASH.name);
         this.logstash = new ToolWorkload(
-            child(LOGSTASH.name).name,
+            logstash.name,
             {
                 ...common,
                 tool: LOGSTASH,
@@ -94,11 +96,12 @@ export class Logging extends pulumi.ComponentResource {
                 writableRoot: true,
                 configDigestOf: [pipeline],
             },
-            { ...child(LOGSTASH.name).opts, dependsOn: [pipelineMap] },
+            { ...logstash.opts, dependsOn: [pipelineMap] },
         );
 
+        const kibana = children.of(KIBANA.name);
         this.kibana = new ToolWorkload(
-            child(KIBANA.name).name,
+            kibana.name,
             {
                 ...common,
                 tool: KIBANA,
@@ -108,10 +111,10 @@ export class Logging extends pulumi.ComponentResource {
                 startupSeconds: 300,
                 writableRoot: true,
             },
-            child(KIBANA.name).opts,
+            kibana.opts,
         );
 
-        const setup = child("kibana-setup");
+        const setup = children.of("kibana-setup");
         new KibanaSetup(setup.name, { namespace: args.namespace, stack: args.stack, image: args.setupImage, skipAwait: args.skipAwait, after: [this.kibana] }, setup.opts);
 
         this.shipper = this.declareShipper(args, children);

@@ -50,11 +50,10 @@ export class Metrics extends pulumi.ComponentResource {
             labels: standardLabels({ name: objectName, component, instance: args.stack }),
         });
         const children = new Children(name, this);
-        const child = (role: string) => children.of(role);
 
         // Pod discovery through the API, read-only and limited to the stack's namespace.
         // Prometheus's identity and its right to discover pods: one child name, three kinds.
-        const reader = child(PROMETHEUS.name);
+        const reader = children.of(PROMETHEUS.name);
         const account = new k8s.core.v1.ServiceAccount(reader.name, { metadata: meta(PROMETHEUS.name), automountServiceAccountToken: false }, reader.opts);
         const role = new k8s.rbac.v1.Role(
             reader.name,
@@ -78,7 +77,8 @@ export class Metrics extends pulumi.ComponentResource {
             "prometheus.yml": stringify(prometheusConfig({ kind: "kubernetes", namespace: args.namespaceName }, args.namespaceName, args.alerting)),
             [RULES_FILE]: stringify(alertRules(settings.alerts)),
         };
-        const promConfig = new k8s.core.v1.ConfigMap(child("prometheus-config").name, { metadata: meta("prometheus-config"), data: promFiles }, child("prometheus-config").opts);
+        const promConfigChild = children.of("prometheus-config");
+        const promConfig = new k8s.core.v1.ConfigMap(promConfigChild.name, { metadata: meta("prometheus-config"), data: promFiles }, promConfigChild.opts);
         this.prometheus = new ToolWorkload(
             reader.name,
             {
@@ -104,16 +104,19 @@ export class Metrics extends pulumi.ComponentResource {
             { ...reader.opts, dependsOn: [promConfig] },
         );
 
-        this.grafanaAdminPassword = generatedPassword(child("grafana-admin"), args.secretsRotation, 24);
+        this.grafanaAdminPassword = generatedPassword(children.of("grafana-admin"), args.secretsRotation, 24);
+        const secretChild = children.of(GRAFANA_SECRET);
         const secret = new k8s.core.v1.Secret(
-            child(GRAFANA_SECRET).name,
+            secretChild.name,
             { metadata: meta(GRAFANA_SECRET), type: "Opaque", stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword } },
-            child(GRAFANA_SECRET).opts,
+            secretChild.opts,
         );
         const grafanaFiles = grafanaProvisioning({ tracing: args.tracing, logging: args.logging });
         const dashboards = grafanaDashboards();
-        const provisioning = new k8s.core.v1.ConfigMap(child("grafana-provisioning").name, { metadata: meta("grafana-provisioning"), data: grafanaFiles }, child("grafana-provisioning").opts);
-        const dashboardMap = new k8s.core.v1.ConfigMap(child("grafana-dashboards").name, { metadata: meta("grafana-dashboards"), data: dashboards }, child("grafana-dashboards").opts);
+        const provisioningChild = children.of("grafana-provisioning");
+        const provisioning = new k8s.core.v1.ConfigMap(provisioningChild.name, { metadata: meta("grafana-provisioning"), data: grafanaFiles }, provisioningChild.opts);
+        const dashboardsChild = children.of("grafana-dashboards");
+        const dashboardMap = new k8s.core.v1.ConfigMap(dashboardsChild.name, { metadata: meta("grafana-dashboards"), data: dashboards }, dashboardsChild.opts);
         // Grafana reads any setting from a file named by <SETTING>__FILE: the credentials stay
         // on a Secret volume, out of the pod's environment and of every command line.
         const credentials = "/run/secrets/grafana";
@@ -123,8 +126,9 @@ export class Metrics extends pulumi.ComponentResource {
             { name: "GF_LOG_MODE", value: "console" },
         ];
         const credentialsMount = { name: "credentials", mountPath: credentials, readOnly: true };
+        const grafana = children.of(GRAFANA.name);
         this.grafana = new ToolWorkload(
-            child(GRAFANA.name).name,
+            grafana.name,
             {
                 namespace: args.namespace,
                 stack: args.stack,
@@ -169,7 +173,7 @@ export class Metrics extends pulumi.ComponentResource {
                 configDigestOf: [...Object.values(grafanaFiles), ...Object.values(dashboards)],
                 skipAwait: args.skipAwait,
             },
-            { ...child(GRAFANA.name).opts, dependsOn: [secret, provisioning, dashboardMap] },
+            { ...grafana.opts, dependsOn: [secret, provisioning, dashboardMap] },
         );
         this.registerOutputs({});
     }

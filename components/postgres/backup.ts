@@ -83,11 +83,12 @@ export class PostgresBackup extends pulumi.ComponentResource {
         );
 
         // The bucket's credentials, for the pods that upload to it or fetch from it.
+        const secretChild = children.of(OFFSITE_SECRET);
         const offsiteSecret = backup.offsite
             ? new k8s.core.v1.Secret(
-                  children.nameOf(OFFSITE_SECRET),
+                  secretChild.name,
                   { metadata: meta(OFFSITE_SECRET), type: "Opaque", stringData: pulumi.secret(offsiteSecretData(backup.offsite)) },
-                  children.of(OFFSITE_SECRET).opts,
+                  secretChild.opts,
               )
             : undefined;
         const after = [this.claim, args.server, ...(offsiteSecret ? [offsiteSecret] : [])];

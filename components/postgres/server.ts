@@ -51,23 +51,25 @@ export class Postgres extends pulumi.ComponentResource {
         const waitAnnotations = awaitAnnotations(args.skipAwait, args.rolloutTimeoutSeconds);
 
         const children = new Children(name, this);
-        const child = (role: string) => children.of(role);
         const passwords = databasePasswords(POSTGRES.name, args.secretsRotation, children);
         const superuserPassword = passwords.superuser;
         const servicePasswords = passwords.services;
         this.servicePasswords = servicePasswords;
         const own = children.main(POSTGRES.name);
         this.serviceAccount = new k8s.core.v1.ServiceAccount(own.name, { metadata: meta(POSTGRES.name), automountServiceAccountToken: false }, own.opts);
+        const credentialsChild = children.of(CREDENTIALS_SECRET);
         this.credentials = new k8s.core.v1.Secret(
-            child(CREDENTIALS_SECRET).name,
+            credentialsChild.name,
             { metadata: meta(CREDENTIALS_SECRET), type: "Opaque", stringData: credentialsByKey(passwords) },
-            child(CREDENTIALS_SECRET).opts,
+            credentialsChild.opts,
         );
 
-        this.scripts = new k8s.core.v1.ConfigMap(child(SCRIPTS_CONFIGMAP).name, { metadata: meta(SCRIPTS_CONFIGMAP), data: scriptFiles() }, child(SCRIPTS_CONFIGMAP).opts);
+        const scriptsChild = children.of(SCRIPTS_CONFIGMAP);
+        this.scripts = new k8s.core.v1.ConfigMap(scriptsChild.name, { metadata: meta(SCRIPTS_CONFIGMAP), data: scriptFiles() }, scriptsChild.opts);
 
+        const serviceChild = children.of(POSTGRES.serviceName);
         this.service = new k8s.core.v1.Service(
-            child(POSTGRES.serviceName).name,
+            serviceChild.name,
             {
                 metadata: args.skipAwait ? { ...meta(POSTGRES.serviceName), annotations: awaitAnnotations(true) } : meta(POSTGRES.serviceName),
                 spec: {
@@ -76,7 +78,7 @@ export class Postgres extends pulumi.ComponentResource {
                     ports: [{ name: "postgres", port: POSTGRES.port, targetPort: "postgres", protocol: "TCP" }],
                 },
             },
-            child(POSTGRES.serviceName).opts,
+            serviceChild.opts,
         );
 
         const peers = headlessService(
@@ -158,8 +160,9 @@ export class Postgres extends pulumi.ComponentResource {
             { ...own.opts, dependsOn: [this.credentials, this.scripts, this.serviceAccount], protect: settings.protect, ...KEEP_SERVICE_NAME },
         );
 
+        const provisionChild = children.of(`${POSTGRES.name}-provision`);
         this.provision = new k8s.batch.v1.Job(
-            child(`${POSTGRES.name}-provision`).name,
+            provisionChild.name,
             {
                 metadata: { ...meta(`${POSTGRES.name}-provision`), annotations: waitAnnotations },
                 spec: {
@@ -176,7 +179,7 @@ export class Postgres extends pulumi.ComponentResource {
                     }),
                 },
             },
-            { ...child(`${POSTGRES.name}-provision`).opts, dependsOn: [this.statefulSet, this.service, this.scripts] },
+            { ...provisionChild.opts, dependsOn: [this.statefulSet, this.service, this.scripts] },
         );
 
         this.registerOutputs({ host: this.endpoint.host, port: this.endpoint.port });

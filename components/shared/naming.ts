@@ -22,7 +22,7 @@ export class Children {
         readonly parent: pulumi.Resource,
     ) {}
 
-    nameOf(role: string): string {
+    private nameOf(role: string): string {
         return role === this.component || role.startsWith(`${this.component}-`) ? role : `${this.component}-${role}`;
     }
 
