@@ -1,7 +1,9 @@
 /** The mocks refuse what the engine refuses: two resources with one URN. */
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { RecordingMocks, urnOf } from "../offline/mocks";
+import { ProgramFailure, runProgram } from "../offline/run";
 
 describe("offline mocks", () => {
     it("name a resource's URN as the engine does: its parents' types, its type, its name", () => {
@@ -25,5 +27,19 @@ describe("offline mocks", () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
         await pulumi.runtime.disconnect();
         assert.deepEqual(mocks.duplicateUrns, ["urn:pulumi:s::p::test:index:Part$test:index:Leaf::leaf"]);
+    });
+
+    it("leave the program's errors pointing at its TypeScript lines, though traces are formatted plainly during a run", async () => {
+        const failure = await runProgram({ stack: "dev", config: { replicas: 3 } }).then(
+            () => assert.fail("a key the schema does not know is refused"),
+            (error: unknown) => error,
+        );
+        assert.ok(failure instanceof ProgramFailure);
+        const stack = failure.cause instanceof Error ? failure.cause.stack ?? "" : "";
+        const frame = /\((.*stacks\/settings\.ts):(\d+):\d+\)/.exec(stack);
+        assert.ok(frame, stack);
+        // Mapped back, the frame's line is the one that throws; unmapped it is the transpiled one.
+        const line = fs.readFileSync(frame[1]!, "utf8").split("\n")[Number(frame[2]) - 1];
+        assert.match(line ?? "", /throw new ConfigError/, stack);
     });
 });
