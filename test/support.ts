@@ -15,16 +15,23 @@ export interface Declared extends RunResult {
 }
 
 const cache = new Map<string, Promise<Declared>>();
+let cachedFor: string | undefined;
 
 /**
  * Runs a stack offline and extracts its objects. The same stack and config give the same
  * result, so runs are shared between tests; callers must not modify what they get.
  */
 export function declare(options: RunOptions): Promise<Declared> {
-    // Under mutation testing every test must run the program itself: Stryker attributes the
-    // code a test executes to it, and a cached run would credit only the first test.
-    if (process.env.STRYKER_MUTATOR_WORKER !== undefined) {
+    const mutation = mutationRun();
+    // Stryker's dry run attributes the code each test executes to it (perTest coverage): a
+    // shared run would credit only the first test, so there every test runs its own.
+    if (mutation === "measuring coverage") {
         return declareFresh(options);
+    }
+    // With a mutant active, runs are shared among the tests of that mutant only.
+    if (mutation !== cachedFor) {
+        cache.clear();
+        cachedFor = mutation;
     }
     const key = JSON.stringify(options);
     let run = cache.get(key);
@@ -33,6 +40,18 @@ export function declare(options: RunOptions): Promise<Declared> {
         cache.set(key, run);
     }
     return run;
+}
+
+/**
+ * Whether the tests run under Stryker, and with which mutant active (the instrumented code
+ * reads it from `globalThis.__stryker__`): undefined outside Stryker.
+ */
+function mutationRun(): string | undefined {
+    if (process.env.STRYKER_MUTATOR_WORKER === undefined) {
+        return undefined;
+    }
+    const context = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__;
+    return context?.activeMutant === undefined ? "measuring coverage" : `mutant ${context.activeMutant}`;
 }
 
 /** The failure of a stack its config makes the program refuse, checked to have declared nothing. */

@@ -1,0 +1,69 @@
+/** The mutation scopes cover the modules issue 18 names, each once, and their scores add up as Stryker's do. */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { score, summarize } from "../mutation/report";
+import { covers, SCOPES } from "../mutation/scopes";
+import { reportFile, strykerConfig } from "../scripts/mutation";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function tsFiles(dir: string): string[] {
+    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+        const rel = `${dir}/${entry.name}`;
+        return entry.isDirectory() ? tsFiles(rel) : rel.endsWith(".ts") ? [rel] : [];
+    });
+}
+
+function scopesOf(file: string): string[] {
+    return SCOPES.filter((s) => covers(s, file)).map((s) => s.name);
+}
+
+describe("mutation scopes", () => {
+    it("put every component and every policy rule in exactly one scope", () => {
+        for (const file of [...tsFiles("components"), ...tsFiles("policy/rules")]) {
+            assert.equal(scopesOf(file).length, 1, `${file} is in ${JSON.stringify(scopesOf(file))}`);
+        }
+    });
+
+    it("put the stack config's validation in one scope", () => {
+        for (const file of ["stacks/schema.ts", "stacks/settings.ts", "stacks/sense.ts"]) {
+            assert.deepEqual(scopesOf(file), ["validation"], file);
+        }
+    });
+
+    it("name modules and tests that exist", () => {
+        for (const scope of SCOPES) {
+            for (const p of [...scope.modules.map((m) => m.replace(/^!/, "")), ...scope.tests]) {
+                assert.ok(fs.existsSync(path.join(ROOT, p)), `${scope.name}: ${p} does not exist`);
+            }
+            assert.ok(scope.tests.length > 0, scope.name);
+        }
+    });
+
+    it("give each scope its own incremental file and report, so one scope's run keeps the others'", () => {
+        const configs = SCOPES.map((s) => strykerConfig(s, 2));
+        assert.equal(new Set(configs.map((c) => c.incrementalFile)).size, SCOPES.length);
+        assert.equal(new Set(SCOPES.map(reportFile)).size, SCOPES.length);
+        assert.deepEqual(strykerConfig(SCOPES.find((s) => s.name === "components-postgres")!, 2).mutate, ["components/postgres/**/*.ts"]);
+        assert.deepEqual(strykerConfig(SCOPES.find((s) => s.name === "components-observability")!, 2).mutate, [
+            "components/observability/**/*.ts",
+            "!components/observability/alertmanager-config.ts",
+        ]);
+    });
+
+    it("score as Stryker does: killed and timed out over all but invalid and ignored mutants", () => {
+        const status = (s: string): { status: string } => ({ status: s });
+        const summary = summarize({
+            files: {
+                "a.ts": { mutants: ["Killed", "Killed", "Survived", "Timeout", "CompileError"].map(status) },
+                "b.ts": { mutants: ["NoCoverage", "Ignored", "Killed", "RuntimeError"].map(status) },
+            },
+        });
+        assert.deepEqual(summary.total, { killed: 3, survived: 1, noCoverage: 1, timeout: 1, invalid: 2 });
+        // 4 detected (3 killed, 1 timeout) of 6 valid.
+        assert.equal(score(summary.total)!.toFixed(4), (400 / 6).toFixed(4));
+        assert.equal(score(summary.files.get("b.ts")!), 50);
+        assert.equal(score({ killed: 0, survived: 0, noCoverage: 0, timeout: 0, invalid: 3 }), undefined);
+    });
+});
