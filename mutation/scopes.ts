@@ -38,6 +38,7 @@ export const SCOPES: readonly MutationScope[] = [
         ],
         tests: [
             "test/config-rules.test.ts",
+            "test/settings-resolution.test.ts",
             "test/config-validation.test.ts",
             "test/config-mistakes.test.ts",
             "test/stack-config.test.ts",

@@ -85,3 +85,35 @@ describe("config rules at their edges", () => {
         });
     }
 });
+
+/** [what, not doubted at the edge, doubted just past it, the warning]: dev shows them as warnings. */
+const DOUBTS: [string, Config, Config, RegExp][] = [
+    ["memory without a unit: 1Mi is taken", { resources: { requests: { memory: "1Mi" } } }, { resources: { requests: { memory: "1048575" } } }, /ecommerce:resources\.requests\.memory: "1048575" is 1048575 bytes; give it a unit, e\.g\. "1048575Mi"/],
+    ["storage without a unit", { postgres: { storageSize: "1Mi" } }, { postgres: { storageSize: "1000" } }, /ecommerce:postgres\.storageSize: "1000" is 1000 bytes; give it a unit/],
+    ["CPU: 256 cores is taken", { resources: { limits: { cpu: "256" } } }, { resources: { limits: { cpu: "257" } } }, /ecommerce:resources\.limits\.cpu: "257" is 257 cores \(M is mega\); for millicores write "257m"/],
+    ["pods: 1000 of one service is taken", { autoscaling: { maxReplicas: 1000 } }, { autoscaling: { maxReplicas: 1001 } }, /ecommerce:autoscaling\.maxReplicas: 1001 pods of one service is more than any cluster of this system runs; at most 1000/],
+    ["pods, as the minimum", { autoscaling: { minReplicas: 1000, maxReplicas: 1000 } }, { autoscaling: { minReplicas: 1001, maxReplicas: 1001 } }, /ecommerce:autoscaling\.minReplicas: 1001 pods/],
+    ["pods, pinned", { services: { "order-service": { autoscaling: { enabled: false }, replicas: 1000 } } }, { services: { "order-service": { autoscaling: { enabled: false }, replicas: 1001 } } }, /ecommerce:services\.order-service\.replicas: 1001 pods/],
+    ["heap below the memory limit (dev: 768Mi)", { javaToolOptions: "-Xmx767m" }, { javaToolOptions: "-Xmx768m" }, /ecommerce:javaToolOptions: -Xmx \(805306368 bytes\) is not below cloud-config's memory limit 768Mi; the container is killed before the heap is full/],
+    ["a service's own heap, against its own limit", { services: { "order-service": { env: { JAVA_TOOL_OPTIONS: "-Xmx1g" }, resources: { limits: { memory: "1100Mi" } } } } }, { services: { "order-service": { env: { JAVA_TOOL_OPTIONS: "-Xmx1g" } } } }, /ecommerce:services\.order-service\.env\.JAVA_TOOL_OPTIONS: -Xmx \(1073741824 bytes\) is not below order-service's memory limit 768Mi/],
+    ["the datasource is the program's when it is PostgreSQL", { services: { "order-service": { env: { SPRING_DATASOURCE_URL: "jdbc:h2:mem:x" } } } }, { datasource: "postgres", imageRegistry: "registry.example.com/shop", services: { "order-service": { env: { SPRING_DATASOURCE_URL: "jdbc:postgresql://elsewhere/db" } } } }, /ecommerce:services\.order-service\.env\.SPRING_DATASOURCE_URL: the program sets SPRING_DATASOURCE_URL to connect order-service/],
+    ["embedded H2 wants the dev profile among others", { springProfile: "k8s,dev" }, { springProfile: "k8s,development" }, /ecommerce:springProfile: profile "k8s,development" without "dev" makes user-service look for MySQL/],
+    ["a service's own profile is its own", { services: { "api-gateway": { env: { SPRING_PROFILES_ACTIVE: "prod" } } } }, { services: { "order-service": { env: { SPRING_PROFILES_ACTIVE: "prod" } } } }, /ecommerce:services\.order-service\.env\.SPRING_PROFILES_ACTIVE: profile "prod" without "dev" makes order-service look for MySQL/],
+    ["plain HTTP is fine on *.localhost only", { ingressHost: "shop.localhost" }, { ingressHost: "shop.localhost.example.com" }, /ecommerce:ingressHost: the gateway's Ingress serves "shop\.localhost\.example\.com" over plain HTTP/],
+    ["plain HTTP on localhost itself", { ingressHost: "localhost" }, { ingressHost: "localhosts" }, /serves "localhosts" over plain HTTP/],
+    ["an empty docker key on a Kubernetes stack", { docker: {} }, { docker: { keepVolumes: true } }, /ecommerce:docker: only the docker target reads it; this stack's target is kubernetes/],
+];
+
+describe("doubtful settings at their edges", () => {
+    for (const [what, taken, doubted, message] of DOUBTS) {
+        it(what, () => {
+            const ok = judge("dev", taken, SECRET);
+            assert.ok("warnings" in ok, `refused ${JSON.stringify(taken)}: ${"error" in ok ? ok.error : ""}`);
+            assert.deepEqual(ok.warnings, [], `${JSON.stringify(taken)} is doubted`);
+            const warned = judge("dev", doubted, SECRET);
+            assert.ok("warnings" in warned, `refused ${JSON.stringify(doubted)}: ${"error" in warned ? warned.error : ""}`);
+            assert.ok(warned.warnings.some((w) => message.test(w)), `no warning ${message} among:\n${warned.warnings.join("\n")}`);
+        });
+    }
+});
+

@@ -1,0 +1,157 @@
+/**
+ * What the components receive: each config key resolved to a decision (defaults applied,
+ * empty strings meaning "none", a service's own value before the stack's), read straight
+ * from loadSettings in milliseconds. Expected values are the README's defaults and the
+ * stack files as shipped.
+ */
+import { strict as assert } from "assert";
+import { settingsOf, type Config } from "./settings-judge";
+import type { Replicas } from "../settings";
+
+const SECRET = ["postgres"];
+const dev = (config: Config = {}) => settingsOf("dev", config, SECRET);
+const prod = (config: Config = {}) => settingsOf("prod", config, SECRET);
+const refusal = (config: Config): string => {
+    try {
+        dev(config);
+    } catch (error) {
+        return String(error);
+    }
+    throw new Error(`accepted ${JSON.stringify(config)}`);
+};
+const fixed = (count: number): Replicas => ({ kind: "fixed", count });
+const OFFSITE = { endpoint: "https://s3.example.com/", bucket: "shop-backups", accessKeyId: "AK", secretAccessKey: "SK" };
+
+describe("settings the components receive", () => {
+    it("protect the database of production stacks only", () => {
+        assert.equal(prod().postgres.protect, true);
+        assert.equal(dev().postgres.protect, false);
+    });
+
+    it("leave the cluster to the current context unless kubeContext names one", () => {
+        assert.equal(dev().kubeContext, undefined);
+        assert.equal(dev({ kubeContext: "kind-shop" }).kubeContext, "kind-shop");
+    });
+
+    it("read an empty Ingress host or TLS Secret as none, and ingressEnabled false as no Ingress", () => {
+        assert.deepEqual(dev().ingress, {
+            className: "nginx",
+            controllerNamespace: "ingress-nginx",
+            host: "ecommerce.dev.localhost",
+            tlsSecretName: undefined,
+            tlsTerminatedElsewhere: false,
+        });
+        assert.equal(dev({ ingressHost: "" }).ingress?.host, undefined);
+        assert.equal(prod().ingress?.host, "shop.example.com");
+        assert.equal(dev({ ingressHost: "shop.localhost", ingressTlsSecretName: "shop-tls" }).ingress?.tlsSecretName, "shop-tls");
+        assert.equal(dev({ ingressEnabled: false }).ingress, undefined);
+    });
+
+    it("roll a service on its own restartedAt, the others on the stack's, none when empty", () => {
+        const s = dev({ restartedAt: "2025-01-31T10:00:00Z", services: { "order-service": { restartedAt: "2025-02-01T08:00:00Z" } } });
+        assert.equal(s.services["order-service"].restartedAt, "2025-02-01T08:00:00Z");
+        assert.equal(s.services["user-service"].restartedAt, "2025-01-31T10:00:00Z");
+        assert.equal(dev().services["user-service"].restartedAt, undefined);
+        assert.equal(dev({ restartedAt: "" }).services["user-service"].restartedAt, undefined);
+        assert.equal(dev({ services: { "order-service": { restartedAt: "t2" } } }).services["user-service"].restartedAt, undefined);
+    });
+
+    it("stop every service, singletons too, under scaleToZero", () => {
+        for (const service of Object.values(dev({ scaleToZero: true }).services)) {
+            assert.deepEqual(service.replicas, fixed(0), service.spec.name);
+        }
+    });
+
+    it("run the singletons (cloud-config, service-discovery) once, or not at all, never twice", () => {
+        assert.deepEqual(dev().services["cloud-config"].replicas, fixed(1));
+        assert.deepEqual(dev().services["service-discovery"].replicas, fixed(1));
+        assert.deepEqual(dev({ services: { "cloud-config": { replicas: 0 } } }).services["cloud-config"].replicas, fixed(0));
+        assert.deepEqual(dev({ services: { "cloud-config": { replicas: 1 } } }).services["cloud-config"].replicas, fixed(1));
+        assert.match(refusal({ services: { "cloud-config": { replicas: 2 } } }), /ecommerce:services\.cloud-config\.replicas: cloud-config is a singleton and runs 1 replica \(or 0 to stop it\); got 2/);
+        assert.match(refusal({ services: { "service-discovery": { autoscaling: { maxReplicas: 3 } } } }), /ecommerce:services\.service-discovery\.autoscaling: service-discovery is a singleton/);
+    });
+
+    it("autoscale the others within the stack's range, a service's own bounds first", () => {
+        // dev: 1 to 3 (Pulumi.dev.yaml); the manual's 70% target.
+        assert.deepEqual(dev().services["user-service"].replicas, { kind: "autoscaled", minReplicas: 1, maxReplicas: 3, targetCPUUtilization: 70 });
+        // prod: the manual's 2 to 10.
+        assert.deepEqual(prod().services["user-service"].replicas, { kind: "autoscaled", minReplicas: 2, maxReplicas: 10, targetCPUUtilization: 70 });
+        const s = dev({ services: { "order-service": { autoscaling: { maxReplicas: 5 } } } });
+        assert.deepEqual(s.services["order-service"].replicas, { kind: "autoscaled", minReplicas: 1, maxReplicas: 5, targetCPUUtilization: 70 });
+        assert.deepEqual(s.services["user-service"].replicas, { kind: "autoscaled", minReplicas: 1, maxReplicas: 3, targetCPUUtilization: 70 });
+    });
+
+    it("pin a service whose autoscaling is off at its replicas, or at the autoscaling minimum", () => {
+        assert.deepEqual(dev({ services: { "order-service": { autoscaling: { enabled: false } } } }).services["order-service"].replicas, fixed(1));
+        assert.deepEqual(prod({ services: { "order-service": { autoscaling: { enabled: false } } } }).services["order-service"].replicas, fixed(2));
+        assert.deepEqual(dev({ services: { "order-service": { autoscaling: { enabled: false }, replicas: 4 } } }).services["order-service"].replicas, fixed(4));
+        assert.match(refusal({ services: { "order-service": { replicas: 4 } } }), /ecommerce:services\.order-service\.replicas: order-service is autoscaled, so its replica count belongs to the HPA/);
+    });
+
+    it("let an autoscaling minimum equal its maximum, never exceed it", () => {
+        assert.deepEqual(dev({ autoscaling: { minReplicas: 3, maxReplicas: 3 } }).services["user-service"].replicas, { kind: "autoscaled", minReplicas: 3, maxReplicas: 3, targetCPUUtilization: 70 });
+        assert.match(refusal({ autoscaling: { minReplicas: 4, maxReplicas: 3 } }), /ecommerce:autoscaling: minReplicas \(4\) must not exceed maxReplicas \(3\)/);
+        assert.match(refusal({ services: { "order-service": { autoscaling: { minReplicas: 4 } } } }), /ecommerce:services\.order-service\.autoscaling: minReplicas \(4\) must not exceed maxReplicas \(3\)/);
+    });
+
+    it("give a service its own resources and the others the stack's", () => {
+        const s = dev({ services: { "order-service": { resources: { limits: { memory: "1Gi" } } } } });
+        assert.equal(s.services["order-service"].resources.limits.memory, "1Gi");
+        assert.equal(s.services["order-service"].resources.requests.memory, "384Mi");
+        assert.equal(s.services["user-service"].resources.limits.memory, "768Mi");
+        assert.match(refusal({ services: { "order-service": { resources: { requests: { memory: "2Gi" } } } } }), /ecommerce:services\.order-service\.resources/);
+    });
+
+    it("read an empty storage class as the cluster's default, for the database and its backups", () => {
+        assert.equal(dev().postgres.storageClass, undefined);
+        assert.equal(dev().postgres.backup.storageClass, undefined);
+        const s = dev({ postgres: { storageClass: "fast", backup: { storageClass: "cold" } } });
+        assert.equal(s.postgres.storageClass, "fast");
+        assert.equal(s.postgres.backup.storageClass, "cold");
+        assert.equal(dev({ postgres: { storageClass: "" } }).postgres.storageClass, undefined);
+        assert.equal(dev({ postgres: { storageSize: "3Gi" } }).postgres.storageSize, "3Gi");
+        assert.equal(dev().postgres.storageSize, "2Gi");
+    });
+
+    it("keep the cluster DNS namespace when only its labels are given", () => {
+        assert.deepEqual(dev().clusterDns, { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } });
+        assert.deepEqual(dev({ clusterDns: { podLabels: { app: "coredns" } } }).clusterDns, { namespace: "kube-system", podLabels: { app: "coredns" } });
+        assert.deepEqual(dev().internalCidrs, ["10.244.0.0/16", "10.96.0.0/12"]);
+        assert.deepEqual(dev({ clusterNetwork: { internalCidrs: ["10.0.0.0/8"] } }).internalCidrs, ["10.0.0.0/8"]);
+    });
+
+    it("spread over nodes by default, and over zones when asked", () => {
+        assert.deepEqual(dev().spread, { nodes: true, zones: false });
+        assert.deepEqual(dev({ spreadAcrossZones: true, spreadAcrossNodes: false }).spread, { nodes: false, zones: true });
+    });
+
+    it("resolve the off-site bucket: the stack's folder, the volume's retention, encryption only as asked", () => {
+        // The whole postgres key is replaced, so the volume keeps the default retention of 7 (README); 4 here.
+        const offsite = (over: Config) => dev({ postgres: { backup: { retention: 4, offsite: { ...OFFSITE, ...over } } } }).postgres.backup.offsite!;
+        const plain = offsite({});
+        assert.equal(plain.endpoint, "https://s3.example.com");
+        assert.equal(plain.prefix, "ecommerce/dev");
+        assert.equal(plain.region, "us-east-1");
+        assert.equal(plain.serverSideEncryption, "AES256");
+        assert.equal(plain.retention, 4);
+        assert.ok(!("encryptionKey" in plain));
+        assert.ok(!("serverSideEncryption" in offsite({ serverSideEncryption: "none" })));
+        assert.equal(offsite({ encryptionKey: "k".repeat(16) }).encryptionKey, "k".repeat(16));
+        assert.equal(offsite({ region: "eu-west-1", prefix: "shop/dev", retention: 9 }).region, "eu-west-1");
+        assert.equal(offsite({ prefix: "shop/dev" }).prefix, "shop/dev");
+        assert.equal(offsite({ retention: 9 }).retention, 9);
+        assert.equal(dev().postgres.backup.offsite, undefined);
+    });
+
+    it("refuse off-site credentials in plain text, naming each and the command that stores it", () => {
+        let message = "";
+        try {
+            settingsOf("dev", { postgres: { backup: { offsite: { ...OFFSITE, encryptionKey: "k".repeat(16) } } } });
+        } catch (error) {
+            message = String(error);
+        }
+        assert.match(message, /ecommerce:postgres\.backup\.offsite\.secretAccessKey: is a credential and must be a Pulumi secret.*pulumi config set --secret --path 'postgres\.backup\.offsite\.secretAccessKey'/);
+        assert.match(message, /offsite\.encryptionKey: is a credential/);
+        assert.doesNotMatch(message, /offsite\.accessKeyId: is a credential/);
+    });
+});
