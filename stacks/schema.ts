@@ -311,9 +311,25 @@ const dockerHost = z
 
 const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, "must be a Kubernetes label value");
 
+/** A label key: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+function isLabelKey(key: string): boolean {
+    const slash = key.lastIndexOf("/");
+    const prefix = slash < 0 ? undefined : key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+    return prefixOk && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
+}
+
+const LABEL_KEY_RULE = "label keys must be a name of at most 63 letters, digits, '-', '_' and '.' (starting and ending alphanumeric), optionally after a DNS prefix and '/', e.g. k8s-app or app.kubernetes.io/name";
+
 export const clusterDnsOverride = strict({
     namespace: dnsLabel.optional(),
-    podLabels: z.record(z.string().min(1, "must be a label key"), labelValue).optional(),
+    podLabels: z
+        .record(z.string().refine(isLabelKey), labelValue, {
+            // zod reports a key that fails its schema as "Invalid key in record": say what a key must be.
+            error: (issue) => (issue.code === "invalid_key" ? LABEL_KEY_RULE : undefined),
+        })
+        .optional(),
 });
 
 const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR such as 10.96.0.0/12");
@@ -324,7 +340,11 @@ export const clusterNetworkOverride = strict({
 
 export const dockerOverride = strict({
     host: dockerHost.optional(),
-    hostPorts: z.record(dnsLabel, port).optional(),
+    hostPorts: z
+        .record(dnsLabel, port, {
+            error: (issue) => (issue.code === "invalid_key" ? "keys must be container names (lower-case letters, digits and '-'), e.g. grafana" : undefined),
+        })
+        .optional(),
     keepVolumes: z.boolean().optional(),
 });
 

@@ -117,3 +117,72 @@ describe("doubtful settings at their edges", () => {
     }
 });
 
+const LOCAL_PORT = (port: unknown) => ({ docker: { hostPorts: { grafana: port } } });
+const LOCAL_PORT_OF = (name: string) => ({ docker: { hostPorts: { [name]: 3001 } } });
+
+/** [what, refused config, the message naming the key]: values of the wrong kind, and rules with more than one message. */
+const MESSAGES: [string, Config, RegExp, string?][] = [
+    ["image tag latest", { imageTag: "latest" }, /ecommerce:imageTag: must not be "latest": it changes under a running Deployment; pin a version such as 0\.1\.0/],
+    ["a count that is not a number", { rolloutTimeoutSeconds: "soon" }, /ecommerce:rolloutTimeoutSeconds: must be a whole number \(seconds\)/],
+    ["a count that is not whole", { rolloutTimeoutSeconds: "1.5" }, /ecommerce:rolloutTimeoutSeconds: must be a whole number \(seconds\)/],
+    ["a count of 0", { rolloutTimeoutSeconds: "0" }, /ecommerce:rolloutTimeoutSeconds: must be at least 1 \(seconds\)/],
+    ["a negative count", { rolloutTimeoutSeconds: "-3" }, /ecommerce:rolloutTimeoutSeconds: must be at least 1 \(seconds\)/],
+    ["a count beyond 32 bits", { rolloutTimeoutSeconds: "2147483648" }, /ecommerce:rolloutTimeoutSeconds: must be at most 2147483647 \(seconds; Kubernetes stores it as a 32-bit integer\)/],
+    ["replicas as text", { autoscaling: { minReplicas: "two" } }, /ecommerce:autoscaling\.minReplicas: must be a whole number \(replicas\)/],
+    ["replicas in halves", { autoscaling: { maxReplicas: 2.5 } }, /ecommerce:autoscaling\.maxReplicas: must be a whole number \(replicas\)/],
+    ["a percentage as text", { autoscaling: { targetCPUUtilization: "high" } }, /ecommerce:autoscaling\.targetCPUUtilization: must be a whole percentage from 1 to 100/],
+    ["a percentage in halves", { autoscaling: { targetCPUUtilization: 50.5 } }, /ecommerce:autoscaling\.targetCPUUtilization: must be a whole percentage from 1 to 100/],
+    ["a service's replicas as text", { services: { "order-service": { autoscaling: { enabled: false }, replicas: "two" } } }, /ecommerce:services\.order-service\.replicas: must be a whole number of pods \(0 stops the service\)/],
+    ["a service's replicas beyond 32 bits", { services: { "order-service": { autoscaling: { enabled: false }, replicas: 2 ** 31 } } }, /ecommerce:services\.order-service\.replicas: must be at most 2147483647 \(Kubernetes stores replica counts as 32-bit integers\)/],
+    ["memory as a number", { resources: { requests: { memory: 512 } } }, /ecommerce:resources\.requests\.memory: must be a memory quantity string such as "512Mi" or "1Gi"/],
+    ["CPU as a boolean", { resources: { limits: { cpu: true } } }, /ecommerce:resources\.limits\.cpu: must be a CPU quantity such as "500m" or "1"/],
+    ["a structured key that is not YAML", { postgres: "{ not: json" }, /ecommerce:postgres: must be a YAML mapping/],
+    ["a boolean as yes", { skipAwait: "yes" }, /ecommerce:skipAwait: must be true or false/],
+    ["secretsRotation as text", { secretsRotation: "next" }, /ecommerce:secretsRotation: must be a whole number \(bump it to rotate\)/],
+    ["secretsRotation below 0", { secretsRotation: "-1" }, /ecommerce:secretsRotation: must be 0 or more/],
+    ["IngressClass name", { ingressClassName: "Nginx" }, /ecommerce:ingressClassName: must be an IngressClass name such as nginx/],
+    ["TLS Secret name", { ingressTlsSecretName: "shop_tls" }, /ecommerce:ingressTlsSecretName: must be empty or a Secret name/],
+    ["host name length", { ingressHost: `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(59)}.io` }, /ecommerce:ingressHost: "a+\.b+\.c+\.d+\.io" is longer than 253 characters/],
+    ["host name characters", { ingressHost: "shop_1.example.com" }, /ecommerce:ingressHost: "shop_1\.example\.com" must be a DNS host name such as shop\.example\.com, or a wildcard such as \*\.example\.com/],
+    ["host name, a wildcard only in front", { ingressHost: "shop.*.example.com" }, /ecommerce:ingressHost: "shop\.\*\.example\.com" must be a DNS host name/],
+    ["off-site endpoint as a number", { postgres: { backup: { offsite: { ...OFFSITE, endpoint: 443 } } } }, /offsite\.endpoint: must be the storage's URL, e\.g\. https:\/\/s3\.eu-west-1\.amazonaws\.com/],
+    ["off-site bucket missing", { postgres: { backup: { offsite: { ...OFFSITE, bucket: undefined } } } }, /offsite\.bucket: must name the bucket/],
+    ["off-site key ID as a number", { postgres: { backup: { offsite: { ...OFFSITE, accessKeyId: 1 } } } }, /offsite\.accessKeyId: must be the access key ID \(text\)/],
+    ["off-site secret as a number", { postgres: { backup: { offsite: { ...OFFSITE, secretAccessKey: 1 } } } }, /offsite\.secretAccessKey: must be the secret access key \(text\)/],
+    ["off-site passphrase as a number", { postgres: { backup: { offsite: { ...OFFSITE, encryptionKey: 1234567890123456 } } } }, /offsite\.encryptionKey: must be a passphrase \(text\)/],
+    ["sample probability as text", { observability: { tracing: { sampleProbability: "all" } } }, /ecommerce:observability\.tracing\.sampleProbability: must be a number between 0 and 1 \(share of requests traced\)/],
+    ["latency as text", { observability: { metrics: { alerts: { latencyP95Seconds: "slow" } } } }, /alerts\.latencyP95Seconds: must be a number of seconds/],
+    ["a receiver URL as a number", receivers({ L3: { webhook: [{ url: 8080 }] } }), /ecommerce:alertReceivers\.L3\.webhook\[0\]\.url: must be a URL \(text\)/],
+    ["email addresses as one string", receivers({ L1: { email: "a@example.com" }, smtp: { smarthost: "s:25", from: "a@example.com" } }), /ecommerce:alertReceivers\.L1\.email: must be a list of email addresses/],
+    ["an email address as a number", receivers({ L1: { email: [5] }, smtp: { smarthost: "s:25", from: "a@example.com" } }), /ecommerce:alertReceivers\.L1\.email\[0\]: must be an email address/],
+    ["a PagerDuty key as a number", receivers({ L2: { pagerduty: [{ routingKey: 5 }] } }), /ecommerce:alertReceivers\.L2\.pagerduty\[0\]\.routingKey: must be a PagerDuty Events API v2 integration key/],
+    ["a host port of 0", LOCAL_PORT(0), /ecommerce:docker\.hostPorts\.grafana: must be a TCP port from 1 to 65535/, "local"],
+    ["a host port beyond 65535", LOCAL_PORT(65536), /ecommerce:docker\.hostPorts\.grafana: must be a TCP port from 1 to 65535/, "local"],
+    ["a host port as text", LOCAL_PORT("3001"), /ecommerce:docker\.hostPorts\.grafana: must be a TCP port number/, "local"],
+    ["a host port in halves", LOCAL_PORT(3001.5), /ecommerce:docker\.hostPorts\.grafana: must be a TCP port number/, "local"],
+    ["a DNS pod label without a key", { clusterDns: { podLabels: { "": "x" } } }, /ecommerce:clusterDns\.podLabels\.: label keys must be a name of at most 63 letters, digits, '-', '_' and '\.' \(starting and ending alphanumeric\), optionally after a DNS prefix and '\/'/],
+    ["a DNS pod label key with a space", { clusterDns: { podLabels: { "k8s app": "x" } } }, /ecommerce:clusterDns\.podLabels\.k8s app: label keys must be/],
+    ["a DNS pod label key of 64", { clusterDns: { podLabels: { ["k".repeat(64)]: "x" } } }, /ecommerce:clusterDns\.podLabels\.k{64}: label keys must be/],
+    ["a DNS pod label key's prefix", { clusterDns: { podLabels: { "Example.com/app": "x" } } }, /podLabels\.Example\.com\/app: label keys must be/],
+    ["a host port for a name no container has", LOCAL_PORT_OF("Grafana"), /ecommerce:docker\.hostPorts\.Grafana: keys must be container names \(lower-case letters, digits and '-'\), e\.g\. grafana/, "local"],
+    ["internal CIDRs as one string", { clusterNetwork: { internalCidrs: "10.0.0.0/8" } }, /ecommerce:clusterNetwork\.internalCidrs: must be a list of IPv4 CIDRs/],
+    ["an empty build context", { imageBuild: { context: "" } }, /ecommerce:imageBuild\.context: must be the path of a checkout of the services' sources/, "local"],
+    ["a build registry", { imageBuild: { context: "..", registry: "Registry.example.com" } }, /ecommerce:imageBuild\.registry: must be a registry and path such as registry\.example\.com\/shop/, "local"],
+];
+
+describe("what each rule says", () => {
+    for (const [what, config, message, stack] of MESSAGES) {
+        it(what, () => refused(config, message, stack));
+    }
+    it("the edges those rules draw are inside", () => {
+        accepted({ rolloutTimeoutSeconds: "1" });
+        accepted({ rolloutTimeoutSeconds: "2147483647" });
+        accepted({ secretsRotation: "0" });
+        accepted(LOCAL_PORT(1), "local");
+        accepted(LOCAL_PORT(65535), "local");
+        accepted({ ingressHost: `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(58)}.io` });
+        accepted({ clusterDns: { podLabels: { ["k".repeat(63)]: "x", "app.kubernetes.io/name": "coredns", "K8s_App.1": "x" } } });
+        accepted({ ingressHost: "*.shop.localhost" });
+    });
+});
+
