@@ -154,4 +154,59 @@ describe("settings the components receive", () => {
         assert.match(message, /offsite\.encryptionKey: is a credential/);
         assert.doesNotMatch(message, /offsite\.accessKeyId: is a credential/);
     });
+
+    describe("observability", () => {
+        const obs = (observability: Config) => prod({ observability }).observability;
+
+        it("run every tool by default, with the README's sizes and thresholds", () => {
+            const o = prod().observability;
+            assert.equal(o.metrics?.prometheus.storageSize, "20Gi");
+            assert.equal(o.metrics?.prometheus.storageClass, undefined);
+            assert.equal(o.logging?.elasticsearch.storageSize, "30Gi");
+            assert.equal(o.logging?.elasticsearch.heapSize, "1g");
+            assert.deepEqual(o.metrics?.alerts, { errorRate: 0.05, latencyP95Seconds: 1, heapUsedRatio: 0.9 });
+            assert.ok(o.tracing && o.alerting);
+        });
+
+        it("take one alert threshold, keep the others", () => {
+            assert.deepEqual(obs({ metrics: { alerts: { errorRate: 0.1 } } }).metrics?.alerts, { errorRate: 0.1, latencyP95Seconds: 1, heapUsedRatio: 0.9 });
+        });
+
+        it("drop what is turned off, and only that", () => {
+            const noLogs = obs({ logging: { enabled: false } });
+            assert.equal(noLogs.logging, undefined);
+            assert.ok(noLogs.tracing && noLogs.metrics && noLogs.alerting);
+            const noTraces = obs({ tracing: { enabled: false } });
+            assert.equal(noTraces.tracing, undefined);
+            assert.ok(noTraces.logging && noTraces.metrics);
+            const noMetrics = obs({ metrics: { enabled: false } });
+            assert.equal(noMetrics.metrics, undefined);
+            assert.equal(noMetrics.alerting, undefined, "Alertmanager has nothing to route without Prometheus");
+            assert.equal(obs({ alerting: { enabled: false } }).alerting, undefined);
+            assert.ok(obs({ alerting: { enabled: false } }).metrics);
+            assert.match(refusal({ observability: { metrics: { enabled: false }, alerting: { enabled: true } } }), /ecommerce:observability\.alerting\.enabled: Alertmanager routes Prometheus' alerts, so it needs ecommerce:observability\.metrics\.enabled: true/);
+        });
+
+        it("take a tool's image, storage and class, an empty class meaning the cluster's default", () => {
+            const o = obs({ metrics: { prometheus: { image: "registry.example.com/prometheus:v2.53.2", storageSize: "7Gi", storageClass: "fast" }, grafana: { storageClass: "" } } });
+            assert.equal(o.metrics?.prometheus.image, "registry.example.com/prometheus:v2.53.2");
+            assert.equal(o.metrics?.prometheus.storageSize, "7Gi");
+            assert.equal(o.metrics?.prometheus.storageClass, "fast");
+            assert.equal(o.metrics?.grafana.storageClass, undefined);
+            assert.equal(obs({ tracing: { sampleProbability: 0.25 } }).tracing?.sampleProbability, 0.25);
+        });
+
+        it("let a JVM heap take 75% of its memory limit, not more", () => {
+            const es = (heapSize: string) => ({ logging: { elasticsearch: { heapSize, resources: { requests: { memory: "1Gi" }, limits: { memory: "1Gi" } } } } });
+            assert.equal(obs(es("768m")).logging?.elasticsearch.heapSize, "768m");
+            assert.match(
+                refusal({ observability: es("769m") }),
+                /ecommerce:observability\.logging\.elasticsearch\.heapSize: heap 769m leaves too little of the 1Gi memory limit for the rest of the JVM; use at most 75% of it/,
+            );
+            const ls = (heapSize: string) => ({ logging: { logstash: { heapSize, resources: { requests: { memory: "800Mi" }, limits: { memory: "800Mi" } } } } });
+            assert.equal(obs(ls("600m")).logging?.logstash.heapSize, "600m");
+            assert.match(refusal({ observability: ls("601m") }), /ecommerce:observability\.logging\.logstash\.heapSize: heap 601m leaves too little of the 800Mi memory limit/);
+        });
+    });
 });
+
