@@ -60,6 +60,8 @@ export const SCOPES: readonly MutationScope[] = [
             "test/await.test.ts",
             "test/capacity-report.test.ts",
             "test/pre-upgrade-backup.test.ts",
+            "test/network-exact.test.ts",
+            "test/local-stack.test.ts",
             "test/urn-compat.test.ts",
         ],
     },

@@ -29,7 +29,7 @@ const ALL_KINDS = {
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: Alertmanager`, () => {
         let d: Declared;
-        before(async () => {
+        beforeEach(async () => {
             d = await declare({ stack });
         });
 

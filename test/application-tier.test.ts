@@ -11,7 +11,7 @@ const SINGLETONS = ["service-discovery", "cloud-config"];
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: application tier`, () => {
         let declared: Declared;
-        before(async () => {
+        beforeEach(async () => {
             declared = await declare({ stack });
         });
 

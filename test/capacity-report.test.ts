@@ -10,7 +10,7 @@ const rowOf = (report: string, stack: string, at: string) => report.split("\n").
 
 describe("capacity in review", () => {
     let now: StackCapacities;
-    before(async () => {
+    beforeEach(async () => {
         now = await stackCapacities();
     });
 

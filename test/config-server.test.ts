@@ -25,7 +25,7 @@ function folderWith(files: Record<string, string>, subfolder?: string): string {
 describe("cloud-config serving this repository's config-server folder", () => {
     let git: Declared;
     let native: Declared;
-    before(async () => {
+    beforeEach(async () => {
         git = await declare({ stack: "prod" });
         native = await declare({ stack: "prod", config: { configServerFolder: "config-server" } });
     });

@@ -6,7 +6,7 @@ import { declare, dependenciesOf, find, podTemplate, recorded, type Declared } f
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: Kibana setup`, () => {
         let d: Declared;
-        before(async () => {
+        beforeEach(async () => {
             d = await declare({ stack });
         });
 

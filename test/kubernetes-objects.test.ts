@@ -42,7 +42,7 @@ describe("declared Kubernetes objects", () => {
     for (const stack of stacks) {
         describe(`${stack} stack`, () => {
             let declared: Declared;
-            before(async () => {
+            beforeEach(async () => {
                 declared = await declare({ stack });
             });
 

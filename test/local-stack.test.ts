@@ -43,7 +43,7 @@ const waitsFor = (d: Declared, name: string) => {
 
 describe("local stack on Docker", () => {
     let d: Declared;
-    before(async () => {
+    beforeEach(async () => {
         d = await declare({ stack: "local" });
     });
 

@@ -41,6 +41,16 @@ describe("mutation scopes", () => {
         }
     });
 
+    it("leave no program run in a before-all hook of a scope's tests, where Stryker would credit it to another test", () => {
+        // Stryker's dry run names the running test in a root beforeEach; code a before() hook
+        // runs is credited to the previous test, so the tests that read its result never run
+        // against the mutants it covers. beforeEach (cached outside Stryker) is credited right.
+        for (const file of new Set(SCOPES.flatMap((s) => s.tests))) {
+            const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+            assert.doesNotMatch(source, /\bbefore\(/, `${file}: load in beforeEach or in the test`);
+        }
+    });
+
     it("give each scope its own incremental file and report, so one scope's run keeps the others'", () => {
         const configs = SCOPES.map((s) => strykerConfig(s, 2));
         assert.equal(new Set(configs.map((c) => c.incrementalFile)).size, SCOPES.length);

@@ -20,7 +20,7 @@ const serviceLine = (d: Declared, tool: string) => {
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: observability`, () => {
         let declared: Declared;
-        before(async () => {
+        beforeEach(async () => {
             declared = await declare({ stack });
         });
 

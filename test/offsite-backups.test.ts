@@ -34,7 +34,7 @@ const envOf = (c: { env?: { name: string; value?: string }[] }) => Object.fromEn
 
 describe("off-site backups on Kubernetes", () => {
     let d: Declared;
-    before(async () => {
+    beforeEach(async () => {
         d = await declare({ stack: "prod", config: withOffsite(), secrets: ["postgres"] });
     });
 

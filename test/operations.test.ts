@@ -20,7 +20,7 @@ describe("network isolation", () => {
     let pods: Map<string, Pod>;
     const port = (name: string) => (find(d.objects, "Service", name).spec as { ports: { port: number }[] }).ports[0]!.port;
     const can = (from: string, to: string, p = port(to)) => canConnect(d.objects, pods.get(from)!, pods.get(to)!, p);
-    before(async () => {
+    beforeEach(async () => {
         d = await declare({ stack: "prod", config: { smokeTest: true } });
         pods = new Map(podsOf(d.objects).map((p) => [p.name, p]));
     });

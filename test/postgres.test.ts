@@ -27,7 +27,7 @@ function mainContainer(d: Declared, kind: string, name: string): ContainerView {
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: PostgreSQL`, () => {
         let declared: Declared;
-        before(async () => {
+        beforeEach(async () => {
             declared = await declare({ stack });
         });
 

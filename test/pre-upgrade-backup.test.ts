@@ -13,7 +13,7 @@ const envOf = (d: Declared, kind: string, name: string) =>
 
 describe("backup before an upgrade (manual 6.1)", () => {
     let prod: Declared;
-    before(async () => {
+    beforeEach(async () => {
         prod = await declare({ stack: "prod" });
     });
 
