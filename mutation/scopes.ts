@@ -62,6 +62,8 @@ export const SCOPES: readonly MutationScope[] = [
             "test/pre-upgrade-backup.test.ts",
             "test/network-exact.test.ts",
             "test/local-stack.test.ts",
+            "test/smoke-script.test.ts",
+            "test/drift.test.ts",
             "test/urn-compat.test.ts",
         ],
     },

@@ -19,7 +19,10 @@ for (const stack of ["dev", "prod"]) {
             const namespace = stackFile(stack)["ecommerce:namespace"];
             assert.equal(namespace, stack);
             const ns = find(declared.objects, "Namespace", stack);
-            assert.equal((ns.metadata.labels as Record<string, string>)["pod-security.kubernetes.io/enforce"], "restricted");
+            for (const mode of ["enforce", "warn", "audit"]) {
+                assert.equal((ns.metadata.labels as Record<string, string>)[`pod-security.kubernetes.io/${mode}`], "restricted", mode);
+            }
+            assert.equal((ns.metadata.labels as Record<string, string>)["app.kubernetes.io/managed-by"], "pulumi");
             const clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding"];
             // The log shipper alone lives beside it, in <namespace>-logging (see the observability tests).
             for (const o of declared.objects.filter((x) => !clusterScoped.includes(x.kind) && x.metadata.namespace !== `${namespace}-logging`)) {
@@ -224,3 +227,96 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+describe("application tier: what a service's replica settings and the pod shape decide", () => {
+    const pinned = (replicas: number) => declare({ stack: "prod", config: { services: { "order-service": { autoscaling: { enabled: false }, replicas } } } });
+    const pod = (d: Declared, name: string) => workload(find(d.objects, "Deployment", name)).template.spec;
+    const spreads = (d: Declared, name: string) => (pod(d, name) as { topologySpreadConstraints?: unknown[] }).topologySpreadConstraints;
+    const budget = (d: Declared, name: string) => d.objects.find((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === name);
+
+    it("spreads and budgets a pinned service by its own count: several pods yes, one pod no", async () => {
+        const three = await pinned(3);
+        assert.equal(workload(find(three.objects, "Deployment", "order-service")).replicas, 3);
+        assert.ok((spreads(three, "order-service") ?? []).length > 0, "three pods are spread over nodes");
+        assert.ok(budget(three, "order-service"), "three pods get a disruption budget");
+        const one = await pinned(1);
+        assert.equal(spreads(one, "order-service"), undefined, "one pod: no spread constraint at all, not an empty list");
+        assert.equal(budget(one, "order-service"), undefined, "one pod: a budget would block every drain");
+        // The whole stack switched off leaves no empty list behind either.
+        const off = await declare({ stack: "prod", config: { spreadAcrossNodes: false } });
+        assert.equal(spreads(off, "order-service"), undefined);
+    });
+
+    it("rolls out a new pod before taking an old one away", async () => {
+        const prod = await declare({ stack: "prod" });
+        for (const { name } of MANUAL_SERVICES) {
+            const strategy = (find(prod.objects, "Deployment", name).spec as { strategy: { type: string; rollingUpdate: { maxSurge: number; maxUnavailable: number } } }).strategy;
+            assert.equal(strategy.type, "RollingUpdate", name);
+            assert.equal(strategy.rollingUpdate.maxUnavailable, 0, name);
+            assert.ok(strategy.rollingUpdate.maxSurge >= 1, name);
+        }
+    });
+
+    it("gives each service a writable /tmp on its read-only root, with room for a heap dump", async () => {
+        const prod = await declare({ stack: "prod" });
+        for (const { name } of MANUAL_SERVICES) {
+            const spec = pod(prod, name);
+            const container = spec.containers[0]!;
+            assert.equal(container.securityContext?.readOnlyRootFilesystem, true, name);
+            const tmp = container.volumeMounts?.find((m) => m.mountPath === "/tmp");
+            assert.ok(tmp, `${name} mounts /tmp`);
+            const volume = spec.volumes?.find((v) => v.name === tmp.name) as { emptyDir?: { sizeLimit: string } } | undefined;
+            assert.ok(volume?.emptyDir, `${name}: /tmp is an emptyDir of the pod`);
+            // A heap dump is as large as the heap, which may reach the memory limit (manual 5.1).
+            assert.ok(parseMemory(volume.emptyDir.sizeLimit)! > parseMemory(container.resources!.limits!.memory!)!, `${name}: ${volume.emptyDir.sizeLimit}`);
+            for (const mount of container.volumeMounts ?? []) {
+                assert.ok(spec.volumes?.some((v) => v.name === mount.name), `${name}: ${mount.name} is a volume of the pod`);
+            }
+        }
+    });
+
+    it("names each service's port, and its Service targets that name", async () => {
+        const prod = await declare({ stack: "prod" });
+        for (const { name, port } of MANUAL_SERVICES) {
+            const ports = pod(prod, name).containers[0]!.ports!;
+            assert.equal(ports.length, 1, name);
+            // IANA_SVC_NAME, what Kubernetes requires of a port name.
+            assert.match(ports[0]!.name ?? "", /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/, name);
+            assert.equal(ports[0]!.containerPort, port, name);
+            const servicePorts = (find(prod.objects, "Service", name).spec as { type: string; ports: { port: number; targetPort: string }[] });
+            assert.equal(servicePorts.type, "ClusterIP", name);
+            assert.deepEqual(servicePorts.ports.map((p) => [p.port, p.targetPort]), [[port, ports[0]!.name]], name);
+        }
+    });
+
+    it("gives every service an identity of its own that carries no API token", async () => {
+        const prod = await declare({ stack: "prod" });
+        for (const { name } of MANUAL_SERVICES) {
+            const account = find(prod.objects, "ServiceAccount", name) as { automountServiceAccountToken?: boolean };
+            assert.equal(account.automountServiceAccountToken, false, name);
+            assert.equal(pod(prod, name).serviceAccountName, name);
+        }
+    });
+
+    it("scales on CPU utilisation, as the manual's 70% target says", async () => {
+        const prod = await declare({ stack: "prod" });
+        for (const hpa of ofKind(prod.objects, "HorizontalPodAutoscaler")) {
+            const metrics = (hpa.spec as { metrics: unknown[] }).metrics;
+            assert.deepEqual(metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: MANUAL_HPA.cpu } } }], hpa.metadata.name);
+        }
+    });
+
+    it("routes every path to the gateway, and declares no Ingress when it is turned off", async () => {
+        const prod = await declare({ stack: "prod" });
+        const paths = (find(prod.objects, "Ingress", "api-gateway").spec as { rules: { http: { paths: { path: string; pathType: string }[] } }[] }).rules[0]!.http.paths;
+        assert.deepEqual(paths.map((p) => [p.path, p.pathType]), [["/", "Prefix"]]);
+        const off = await declare({ stack: "prod", config: { ingressEnabled: false, ingressTlsSecretName: "" } });
+        assert.equal(ofKind(off.objects, "Ingress").length, 0);
+        assert.equal(off.outputs.gatewayUrl, undefined);
+        const noHost = await declare({ stack: "dev", config: { ingressHost: "" } });
+        assert.equal(ofKind(noHost.objects, "Ingress").length, 1);
+        assert.equal(noHost.outputs.gatewayUrl, undefined, "no host, no external URL to give");
+        const front = await declare({ stack: "prod", config: { ingressTlsSecretName: "", ingressTlsTerminatedElsewhere: true } });
+        assert.equal(front.outputs.gatewayUrl, "https://shop.example.com");
+    });
+});

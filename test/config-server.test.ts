@@ -39,8 +39,12 @@ describe("cloud-config serving this repository's config-server folder", () => {
         const env = envOf(native, "cloud-config");
         assert.deepEqual(env.SPRING_PROFILES_ACTIVE!.split(","), ["native", envOf(git, "cloud-config").SPRING_PROFILES_ACTIVE]);
         const pod = podTemplate(find(native.objects, "Deployment", "cloud-config"))!;
-        const mount = pod.spec.containers[0]!.volumeMounts!.find((m) => m.name === "files")!;
+        const mount = pod.spec.containers[0]!.volumeMounts!.find((m) => m.name === "files")! as { mountPath: string; readOnly?: boolean };
         assert.equal(env.SPRING_CLOUD_CONFIG_SERVER_NATIVE_SEARCH_LOCATIONS, `file:${mount.mountPath}/`);
+        assert.equal(mount.readOnly, true, "the service reads the files; nothing in the pod may change what it serves");
+        const labels = find(native.objects, "ConfigMap", "cloud-config-files").metadata.labels as Record<string, string>;
+        assert.equal(labels["app.kubernetes.io/name"], "cloud-config-files");
+        assert.equal(labels["app.kubernetes.io/instance"], "prod");
         assert.deepEqual(pod.spec.volumes!.find((v) => v.name === "files")!.configMap, { name: "cloud-config-files" });
     });
 

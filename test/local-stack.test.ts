@@ -184,8 +184,10 @@ describe("image builds", () => {
         const images = d.resources.filter((r) => r.type === "docker:index/image:Image");
         assert.equal(images.length, MANUAL_SERVICES.length);
         for (const { name } of MANUAL_SERVICES) {
-            const image = images.find((i) => i.name.endsWith(`${name}-image`))!.inputs as { imageName: string; build: { dockerfile: string; context: string }; skipPush: boolean };
+            const image = images.find((i) => i.name.endsWith(`${name}-image`))!.inputs as { imageName: string; build: { dockerfile: string; context: string; platform: string }; skipPush: boolean };
             assert.equal(image.build.dockerfile, `/src/ecommerce-microservice-backend-app/${name}/Dockerfile`);
+            // One platform whatever machine builds: an arm64 laptop still builds what amd64 nodes run.
+            assert.equal(image.build.platform, "linux/amd64", name);
             assert.equal(image.build.context, "/src/ecommerce-microservice-backend-app");
             assert.equal(image.skipPush, true);
             assert.equal(container(d, name).inputs.image, image.imageName);
