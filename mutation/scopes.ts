@@ -13,7 +13,7 @@ export interface MutationScope {
 }
 
 /** Tests that read every object a stack declares, and the policy pack over whole stacks. */
-const WHOLE_STACK = ["test/kubernetes-objects.test.ts", "test/policy/stacks.test.ts"];
+const WHOLE_STACK = ["test/kubernetes-objects.test.ts", "test/object-integrity.test.ts", "test/policy/stacks.test.ts"];
 
 export const SCOPES: readonly MutationScope[] = [
     {
@@ -78,6 +78,7 @@ export const SCOPES: readonly MutationScope[] = [
             "test/pre-upgrade-backup.test.ts",
             "test/operations.test.ts",
             "test/await.test.ts",
+            "test/local-stack.test.ts",
             "test/urn-compat.test.ts",
         ],
     },
@@ -113,7 +114,7 @@ export const SCOPES: readonly MutationScope[] = [
         name: "components-docker",
         about: "the local Docker stack: images, containers, volumes, its network, backups",
         modules: ["components/docker/"],
-        tests: ["test/local-stack.test.ts", "test/offsite-backups.test.ts", "test/config-server.test.ts", "test/alerting.test.ts", "test/kibana-setup.test.ts", "test/urn-compat.test.ts"],
+        tests: ["test/local-stack.test.ts", "test/object-integrity.test.ts", "test/offsite-backups.test.ts", "test/config-server.test.ts", "test/alerting.test.ts", "test/kibana-setup.test.ts", "test/urn-compat.test.ts"],
     },
 ];
 
