@@ -116,6 +116,31 @@ describe("off-site backups on Kubernetes", () => {
         const env = envOf(spec(find(none.objects, "CronJob", "postgres-backup")).containers[0]!);
         assert.deepEqual([env.OFFSITE_SSE, env.OFFSITE_PREFIX, env.OFFSITE_RETENTION], ["", "shop/db", "30"]);
     });
+
+    it("has no client-side key to read where the stack sets none", async () => {
+        const { encryptionKey: _unused, ...withoutKey } = OFFSITE;
+        const plain = await declare({ stack: "prod", config: withOffsite({}, withoutKey), secrets: ["postgres"] });
+        const env = envOf(spec(find(plain.objects, "CronJob", "postgres-backup")).containers[0]!);
+        assert.equal(env.OFFSITE_ENCRYPTION_KEY_FILE, undefined);
+        assert.ok(env.OFFSITE_SECRET_ACCESS_KEY_FILE);
+        const keys = Object.keys(revealSecrets(recorded(plain.resources, "kubernetes:core/v1:Secret", "postgres-offsite")!.inputs.stringData) as object);
+        assert.deepEqual(keys.sort(), ["access-key-id", "secret-access-key"]);
+    });
+
+    it("points rclone's home and cache at a writable mount: its root filesystem is read-only", () => {
+        for (const pod of [spec(find(d.objects, "CronJob", "postgres-backup"))]) {
+            const rclone = [...(pod.initContainers ?? []), ...pod.containers].filter((x) => x.name.startsWith("offsite-"));
+            assert.deepEqual(rclone.map((c) => c.name), ["offsite-upload"]);
+            for (const c of rclone) {
+                const env = envOf(c);
+                for (const variable of ["HOME", "XDG_CACHE_HOME"]) {
+                    const mount = c.volumeMounts!.find((m) => env[variable] === m.mountPath || env[variable]!.startsWith(`${m.mountPath}/`));
+                    assert.ok(mount, `${c.name}: ${variable}=${env[variable]} is on no mount`);
+                    assert.ok(pod.volumes!.find((v) => v.name === mount.name)?.emptyDir, `${c.name}: ${variable} is on ${mount.name}, not scratch space`);
+                }
+            }
+        }
+    });
 });
 
 describe("off-site backups: what is refused, before anything is declared", () => {
