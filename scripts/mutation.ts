@@ -53,7 +53,7 @@ export function reportFile(scope: MutationScope): string {
 export function strykerConfig(scope: MutationScope, concurrency: number): Record<string, unknown> {
     return {
         testRunner: "mocha",
-        mochaOptions: { spec: scope.tests, require: ["ts-node/register/transpile-only"], extension: ["ts"] },
+        mochaOptions: { spec: ["mutation/load-program.ts", ...scope.tests], require: ["ts-node/register/transpile-only"], extension: ["ts"] },
         mutate: mutateGlobs(scope),
         coverageAnalysis: "perTest",
         incremental: true,

@@ -56,6 +56,10 @@ describe("mutation scopes", () => {
         assert.equal(new Set(configs.map((c) => c.incrementalFile)).size, SCOPES.length);
         assert.equal(new Set(SCOPES.map(reportFile)).size, SCOPES.length);
         assert.deepEqual(strykerConfig(SCOPES.find((s) => s.name === "components-postgres")!, 2).mutate, ["components/postgres/**/*.ts"]);
+        for (const config of configs) {
+            // First, so the program's module-level code is loaded where Stryker sees it as static.
+            assert.equal((config.mochaOptions as { spec: string[] }).spec[0], "mutation/load-program.ts");
+        }
         assert.deepEqual(strykerConfig(SCOPES.find((s) => s.name === "components-observability")!, 2).mutate, [
             "components/observability/**/*.ts",
             "!components/observability/alertmanager-config.ts",
