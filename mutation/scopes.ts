@@ -101,6 +101,7 @@ export const SCOPES: readonly MutationScope[] = [
         about: "what every component builds on: pods, labels, names, passwords, script Jobs, Spring environment",
         modules: ["components/shared/"],
         tests: [
+            "test/shared-parts.test.ts",
             ...WHOLE_STACK,
             "test/application-tier.test.ts",
             "test/postgres.test.ts",

@@ -4,7 +4,8 @@
  * two mounts at one path, a reference to a ConfigMap, Secret, key, claim or ServiceAccount
  * the stack does not declare, a Secret or ConfigMap mounted writable, a probe without a
  * handler, a claim without an access mode or size, a Job's pod that would restart in place,
- * an empty argument in a command. Checked on the stacks
+ * an empty argument in a command, a label or annotation key that is not a qualified name,
+ * a label value Kubernetes refuses. Checked on the stacks
  * as shipped and with the features that add pods (off-site backups with a restore from the
  * bucket, the smoke test, the config folder, alert receivers).
  */
@@ -67,6 +68,27 @@ interface ClaimSpec {
     resources?: { requests?: { storage?: string } };
 }
 
+/** A qualified name: an optional DNS-subdomain prefix and '/', then a name of at most 63. */
+function qualifiedName(key: string): boolean {
+    const slash = key.lastIndexOf("/");
+    const prefix = slash < 0 ? undefined : key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    return (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
+}
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function metadataProblems(where: string, metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined): string[] {
+    const found: string[] = [];
+    for (const [key, value] of Object.entries(metadata?.labels ?? {})) {
+        if (!qualifiedName(key)) found.push(`${where}: label key "${key}" is not a qualified name`);
+        if (!(value.length <= 63 && LABEL_VALUE.test(value))) found.push(`${where}: label ${key}="${value}" is not a label value`);
+    }
+    for (const key of Object.keys(metadata?.annotations ?? {})) {
+        if (!qualifiedName(key)) found.push(`${where}: annotation key "${key}" is not a qualified name`);
+    }
+    return found;
+}
+
 const keysOf = (o: KubeObject): string[] => [...Object.keys((o.data as object | undefined) ?? {}), ...Object.keys((o.stringData as object | undefined) ?? {})];
 
 function problems(d: Declared): string[] {
@@ -78,12 +100,14 @@ function problems(d: Declared): string[] {
         const name = o.metadata.name;
         if (!(name.length <= 253 && DNS_SUBDOMAIN.test(name))) found.push(`${id}: name is not a DNS subdomain`);
         if (["Service", "Namespace"].includes(o.kind) && !(name.length <= 63 && DNS_1035.test(name))) found.push(`${id}: name is not an RFC 1035 label`);
+        found.push(...metadataProblems(id, o.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> }));
         const claims = o.kind === "PersistentVolumeClaim" ? [o.spec as ClaimSpec] : ((o.spec as { volumeClaimTemplates?: { spec: ClaimSpec }[] } | undefined)?.volumeClaimTemplates ?? []).map((t) => t.spec);
         for (const claim of claims) {
             if (!claim.accessModes?.length || !claim.resources?.requests?.storage) found.push(`${id}: a claim without an access mode or a size`);
         }
         const template = podTemplate(o);
         if (!template) continue;
+        found.push(...metadataProblems(`${id} (pod template)`, template.metadata));
         const pod = template.spec as unknown as PodSpec;
         const ns = o.metadata.namespace;
         const claimTemplates = ((o.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] }).volumeClaimTemplates ?? []).map((t) => t.metadata.name);
@@ -152,9 +176,11 @@ describe("objects the cluster would take, and pods that would start", () => {
         const job = broken.find((o) => o.kind === "CronJob")!;
         delete (podTemplate(job)!.spec as { restartPolicy?: string }).restartPolicy;
         ((sts.spec as { volumeClaimTemplates: { spec: ClaimSpec }[] }).volumeClaimTemplates[0]!.spec).accessModes = [];
+        podTemplate(sts)!.metadata.annotations = { "": "x" };
+        (sts.metadata.labels as Record<string, string>)["app.kubernetes.io/part-of"] = "-x";
         broken.push({ apiVersion: "v1", kind: "Secret", metadata: { name: "", namespace: "prod" } } as KubeObject);
         const found = problems({ ...d, objects: broken }).join("\n");
-        for (const expected of ["mounts nowhere, not a volume", 'mount path "relative"', "refers to missing, not declared", "name is not a DNS subdomain", "exactly one handler", "must not restart in place", "without an access mode"]) {
+        for (const expected of ["mounts nowhere, not a volume", 'mount path "relative"', "refers to missing, not declared", "name is not a DNS subdomain", "exactly one handler", "must not restart in place", "without an access mode", 'annotation key "" is not', "is not a label value"]) {
             assert.ok(found.includes(expected), `${expected} not found in:\n${found}`);
         }
         if (secretMount) assert.match(found, /mounted writable/);
