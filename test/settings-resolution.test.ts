@@ -7,6 +7,7 @@
 import { strict as assert } from "assert";
 import { settingsOf, type Config } from "./settings-judge";
 import type { Replicas } from "../settings";
+import { MANUAL_SERVICES } from "./sources";
 
 const SECRET = ["postgres"];
 const dev = (config: Config = {}) => settingsOf("dev", config, SECRET);
@@ -206,6 +207,57 @@ describe("settings the components receive", () => {
             const ls = (heapSize: string) => ({ logging: { logstash: { heapSize, resources: { requests: { memory: "800Mi" }, limits: { memory: "800Mi" } } } } });
             assert.equal(obs(ls("600m")).logging?.logstash.heapSize, "600m");
             assert.match(refusal({ observability: ls("601m") }), /ecommerce:observability\.logging\.logstash\.heapSize: heap 601m leaves too little of the 800Mi memory limit/);
+        });
+    });
+
+    describe("the docker target", () => {
+        const local = (config: Config = {}) => settingsOf("local", config);
+
+        it("publishes every service on its manual port and Grafana on 3001, a port given in config first", () => {
+            const ports = local().docker.hostPorts;
+            for (const { name, port } of MANUAL_SERVICES) {
+                assert.equal(ports[name], port, name);
+            }
+            assert.equal(ports.grafana, 3001);
+            assert.equal(ports.prometheus, 9090);
+            const moved = local({ docker: { hostPorts: { "order-service": 18083 } } }).docker.hostPorts;
+            assert.equal(moved["order-service"], 18083);
+            assert.equal(moved["user-service"], ports["user-service"]);
+        });
+
+        it("publishes only the tools that run, and refuses a port for one that does not", () => {
+            const ports = local({ observability: { tracing: { enabled: false } } }).docker.hostPorts;
+            assert.ok(!("zipkin" in ports));
+            assert.ok("grafana" in ports);
+            assert.ok(!("kibana" in local({ observability: { logging: { enabled: false } } }).docker.hostPorts));
+            assert.ok(!("grafana" in local({ observability: { metrics: { enabled: false } } }).docker.hostPorts));
+            assert.throws(
+                () => local({ observability: { tracing: { enabled: false } }, docker: { hostPorts: { zipkin: 9411 } } }),
+                /ecommerce:docker\.hostPorts\.zipkin: nothing called zipkin is published; publishable: cloud-config/,
+            );
+        });
+
+        it("refuses two containers on one host port on the docker target only", () => {
+            assert.throws(() => local({ docker: { hostPorts: { grafana: 9090 } } }), /ecommerce:docker\.hostPorts: prometheus and grafana would all publish host port 9090|grafana and prometheus would all publish host port 9090/);
+            assert.equal(dev({ docker: { hostPorts: { grafana: 9090 } } }).docker.hostPorts.grafana, 9090);
+        });
+
+        it("reads an empty host as the local daemon, and keeps volumes unless told", () => {
+            assert.equal(local().docker.host, undefined);
+            assert.equal(local({ docker: { host: "ssh://me@builder" } }).docker.host, "ssh://me@builder");
+            assert.equal(local().docker.keepVolumes, true);
+            assert.equal(local({ docker: { keepVolumes: false } }).docker.keepVolumes, false);
+        });
+
+        it("builds images only when a context is given, and pushes only when asked", () => {
+            assert.equal(local().imageBuild, undefined);
+            assert.deepEqual(local({ imageBuild: { context: "/src/app" } }).imageBuild, { context: "/src/app", registry: undefined, push: false });
+            assert.deepEqual(local({ imageBuild: { context: "/src/app", registry: "registry.example.com/shop", push: true } }).imageBuild, { context: "/src/app", registry: "registry.example.com/shop", push: true });
+            assert.throws(() => local({ imageBuild: { push: true } }), /ecommerce:imageBuild\.context: is required to build images/);
+            assert.throws(() => prod({ imageBuild: { context: "/src/app", registry: "registry.example.com/shop" } }), /ecommerce:imageBuild: a Kubernetes stack pulls its images from a registry; set imageBuild\.registry and imageBuild\.push: true/);
+            const pushed = prod({ imageBuild: { context: "/src/app", registry: "registry.example.com/shop", push: true } });
+            assert.equal(pushed.services["order-service"].image.split(":")[0], "registry.example.com/shop/order-service-ecommerce-boot");
+            assert.equal(local({ imageBuild: { context: "/src/app" } }).services["order-service"].image.split("/")[0], "ecommerce-local");
         });
     });
 });
