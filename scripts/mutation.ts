@@ -1,11 +1,12 @@
 /**
- * npm run test:mutation [-- SCOPE ...] [--score] [--files] [--concurrency N]
+ * npm run test:mutation [-- SCOPE ...] [--score] [--files] [--force] [--concurrency N]
  *
  * Mutation testing (StrykerJS, mocha runner) of the modules that decide what is deployed and
  * what is refused, one scope at a time (mutation/scopes.ts), each incremental: a rerun only
  * tests the mutants whose code or tests changed. Then prints each scope's score and the
  * score of all scopes together, from the reports. `--score` only prints; `--files` adds a
- * line per module.
+ * line per module; `--force` retests every mutant (after a change to how tests run, which
+ * the incremental file cannot see: it keeps a static mutant's result while its tests change).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -21,7 +22,7 @@ const TARGET = 85;
 function main(): number {
     const { values, positionals } = parseArgs({
         args: process.argv.slice(2),
-        options: { score: { type: "boolean" }, files: { type: "boolean" }, concurrency: { type: "string" } },
+        options: { score: { type: "boolean" }, files: { type: "boolean" }, force: { type: "boolean" }, concurrency: { type: "string" } },
         allowPositionals: true,
     });
     const unknown = positionals.filter((name) => !SCOPES.some((s) => s.name === name));
@@ -35,7 +36,7 @@ function main(): number {
     const chosen = positionals.length > 0 ? SCOPES.filter((s) => positionals.includes(s.name)) : SCOPES;
     if (!values.score) {
         for (const scope of chosen) {
-            const status = runStryker(scope, concurrency);
+            const status = runStryker(scope, concurrency, values.force === true);
             if (status !== 0) {
                 console.error(`stryker failed on scope ${scope.name} (exit ${status})`);
                 return status;
@@ -67,12 +68,12 @@ export function strykerConfig(scope: MutationScope, concurrency: number): Record
     };
 }
 
-function runStryker(scope: MutationScope, concurrency: number): number {
+function runStryker(scope: MutationScope, concurrency: number, force: boolean): number {
     const configFile = path.join(ROOT, "reports", "stryker", `${scope.name}.json`);
     fs.mkdirSync(path.dirname(configFile), { recursive: true });
     fs.writeFileSync(configFile, `${JSON.stringify(strykerConfig(scope, concurrency), null, 4)}\n`);
     console.log(`\n== ${scope.name}: ${scope.about}`);
-    const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "stryker"), ["run", configFile], { cwd: ROOT, stdio: "inherit" });
+    const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "stryker"), ["run", configFile, ...(force ? ["--force"] : [])], { cwd: ROOT, stdio: "inherit" });
     return run.status ?? 1;
 }
 
