@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { MANUAL_HPA, MANUAL_RESOURCES, MANUAL_SERVICES, MANUAL_START_ORDER, REFERENCE_IMAGE, REFERENCE_SERVICES } from "./sources";
-import { declare, envOf, find, ofKind, workload, type Declared, stackFile } from "./support";
+import { declare, envOf, find, ofKind, recorded, workload, type Declared, stackFile } from "./support";
 
 /** Services that hold state they do not replicate (reference-system.md, "Single instances"). */
 const SINGLETONS = ["service-discovery", "cloud-config"];
@@ -319,4 +319,21 @@ describe("application tier: what a service's replica settings and the pod shape 
         const front = await declare({ stack: "prod", config: { ingressTlsSecretName: "", ingressTlsTerminatedElsewhere: true } });
         assert.equal(front.outputs.gatewayUrl, "https://shop.example.com");
     });
+
+    it("creates the Ingress after the gateway's Service and each HPA after its Deployment", async () => {
+        const prod = await declare({ stack: "prod" });
+        // A child registers once its parent has, and the parent once what it depends on exists.
+        const upstream = (urn: string): string[] => {
+            const r = prod.resources.find((x) => x.urn === urn);
+            return r ? [...r.dependencies, ...upstream(r.parent)] : [];
+        };
+        const ingress = recorded(prod.resources, "kubernetes:networking.k8s.io/v1:Ingress", "api-gateway")!;
+        const before = prod.resources.filter((r) => [...ingress.dependencies, ...upstream(ingress.parent)].includes(r.name));
+        assert.ok(before.some((r) => r.type === "kubernetes:core/v1:Service" && (r.inputs.metadata as { name: string }).name === "api-gateway"), before.map((r) => r.name).join(", "));
+        for (const hpa of prod.resources.filter((r) => r.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")) {
+            const deployments = prod.resources.filter((r) => hpa.dependencies.includes(r.name) && r.type === "kubernetes:apps/v1:Deployment");
+            assert.deepEqual(deployments.map((r) => r.inputs.metadata && (r.inputs.metadata as { name: string }).name), [(hpa.inputs.metadata as { name: string }).name]);
+        }
+    });
 });
+
