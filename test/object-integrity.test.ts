@@ -132,6 +132,8 @@ function problems(d: Declared): string[] {
             if (!DNS_LABEL.test(c.name) || c.name.length > 63) found.push(`${where}: container name is not a DNS label`);
             for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe].filter((p) => p !== undefined)) {
                 if (["exec", "httpGet", "tcpSocket", "grpc"].filter((h) => probe[h as keyof Probe] !== undefined).length !== 1) found.push(`${where}: a probe needs exactly one handler`);
+                const exec = (probe.exec as { command?: string[] } | undefined)?.command;
+                if (exec !== undefined && (exec.length === 0 || exec.some((a) => a === ""))) found.push(`${where}: a probe's command is empty or has an empty argument`);
             }
             if ([...(c.command ?? []), ...(c.args ?? [])].some((a) => a === "")) found.push(`${where}: an empty argument in its command`);
             const paths = (c.volumeMounts ?? []).map((m) => m.mountPath);
@@ -173,6 +175,7 @@ describe("objects the cluster would take, and pods that would start", () => {
         const secretMount = pod.containers[0]!.volumeMounts!.find((m) => pod.volumes!.some((v) => v.secret && v.name === m.name));
         if (secretMount) secretMount.readOnly = false;
         pod.containers[0]!.livenessProbe = {};
+        pod.containers[0]!.readinessProbe = { exec: { command: ["pg_isready", "-U", ""] } };
         const job = broken.find((o) => o.kind === "CronJob")!;
         delete (podTemplate(job)!.spec as { restartPolicy?: string }).restartPolicy;
         ((sts.spec as { volumeClaimTemplates: { spec: ClaimSpec }[] }).volumeClaimTemplates[0]!.spec).accessModes = [];
@@ -180,7 +183,7 @@ describe("objects the cluster would take, and pods that would start", () => {
         (sts.metadata.labels as Record<string, string>)["app.kubernetes.io/part-of"] = "-x";
         broken.push({ apiVersion: "v1", kind: "Secret", metadata: { name: "", namespace: "prod" } } as KubeObject);
         const found = problems({ ...d, objects: broken }).join("\n");
-        for (const expected of ["mounts nowhere, not a volume", 'mount path "relative"', "refers to missing, not declared", "name is not a DNS subdomain", "exactly one handler", "must not restart in place", "without an access mode", 'annotation key "" is not', "is not a label value"]) {
+        for (const expected of ["mounts nowhere, not a volume", 'mount path "relative"', "refers to missing, not declared", "name is not a DNS subdomain", "exactly one handler", "a probe's command is empty", "must not restart in place", "without an access mode", 'annotation key "" is not', "is not a label value"]) {
             assert.ok(found.includes(expected), `${expected} not found in:\n${found}`);
         }
         if (secretMount) assert.match(found, /mounted writable/);
