@@ -108,6 +108,8 @@ export const SCOPES: readonly MutationScope[] = [
             "test/observability.test.ts",
             "test/local-stack.test.ts",
             "test/operations.test.ts",
+            "test/config-server.test.ts",
+            "test/config-mistakes.test.ts",
             "test/urn-compat.test.ts",
         ],
     },

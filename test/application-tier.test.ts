@@ -172,6 +172,8 @@ for (const stack of ["dev", "prod"]) {
                 assert.equal(env.EUREKA_CLIENT_AVAILABILITYZONES_DEFAULT, "myzone");
                 assert.equal(env.EUREKA_CLIENT_REGION, "default");
                 assert.equal(env.EUREKA_INSTANCE_PREFER_IP_ADDRESS, "true");
+                // The probes read /actuator/health/{liveness,readiness}, which Spring serves outside Kubernetes only when asked.
+                assert.equal(env.MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED, "true", name);
                 assert.match(env.EUREKA_CLIENT_SERVICE_URL_DEFAULTZONE!, /^http:\/\/service-discovery:8761\/eureka$/);
                 assert.equal(env.SPRING_ZIPKIN_BASE_URL, "http://zipkin:9411/");
                 assert.equal(env.SPRING_PROFILES_ACTIVE, "dev");
