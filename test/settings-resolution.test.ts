@@ -5,6 +5,9 @@
  * stack files as shipped.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { settingsOf, type Config } from "./settings-judge";
 import type { Replicas } from "../settings";
 import { MANUAL_SERVICES } from "./sources";
@@ -258,6 +261,35 @@ describe("settings the components receive", () => {
             const pushed = prod({ imageBuild: { context: "/src/app", registry: "registry.example.com/shop", push: true } });
             assert.equal(pushed.services["order-service"].image.split(":")[0], "registry.example.com/shop/order-service-ecommerce-boot");
             assert.equal(local({ imageBuild: { context: "/src/app" } }).services["order-service"].image.split("/")[0], "ecommerce-local");
+        });
+    });
+
+    describe("configServerFolder", () => {
+        const folderWith = (files: Record<string, string>): string => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-folder-"));
+            for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+            return dir;
+        };
+
+        it("serves every configuration file type, and neither hidden files nor others", () => {
+            const dir = folderWith({ "a.yml": "a: 1\n", "b.yaml": "b: 2\n", "c.properties": "c=3\n", "d.json": "{}", ".hidden.yml": "x: 1\n", "notes.txt": "x" });
+            const source = dev({ configServerFolder: dir }).configServer;
+            assert.equal(source.kind, "native");
+            assert.deepEqual(source.kind === "native" ? Object.keys(source.files).sort() : [], ["a.yml", "b.yaml", "c.properties", "d.json"]);
+            assert.equal(source.kind === "native" ? source.files["c.properties"] : "", "c=3\n");
+            assert.deepEqual(dev().configServer, { kind: "git" });
+        });
+
+        it("takes files up to 900 KiB in all, names counted, and refuses a byte more", () => {
+            const limit = 900 * 1024;
+            const name = "big.yml";
+            assert.equal(dev({ configServerFolder: folderWith({ [name]: "x".repeat(limit - name.length) }) }).configServer.kind, "native");
+            assert.match(refusal({ configServerFolder: folderWith({ [name]: "x".repeat(limit - name.length + 1) }) }), /ecommerce:configServerFolder: the files add up to 901 KiB; a ConfigMap holds at most 900 KiB here/);
+        });
+
+        it("refuses a file where a folder is wanted", () => {
+            const dir = folderWith({ "application.yml": "a: 1\n" });
+            assert.match(refusal({ configServerFolder: path.join(dir, "application.yml") }), /ecommerce:configServerFolder: ".*application\.yml" is not a folder/);
         });
     });
 });
