@@ -186,3 +186,21 @@ describe("what each rule says", () => {
     });
 });
 
+describe("keys outside the project's namespace, at their edges", () => {
+    it("refuses a namespace two edits from the project's, in any case, and only doubts one three edits away", () => {
+        // ecommerce -> ecomerce (1), ecomerse (2), ECOMMERCE (0 once lower-cased), ecomers (3).
+        for (const namespace of ["ecomerce", "ecomerse", "ECOMMERCE", "commerce", "ecommerce2"]) {
+            refused({ [`${namespace}:imageTag`]: "0.2.0" }, new RegExp(`${namespace}:imageTag: "${namespace}" is not this project's namespace, so nothing reads it; did you mean ecommerce:imageTag\\?`));
+        }
+        const far = judge("dev", { "ecomers:imageTag": "0.2.0" }, SECRET);
+        assert.ok("warnings" in far, "three edits away is doubted, not refused");
+        assert.match(far.warnings.join("\n"), /ecomers:imageTag: nothing in this program reads the "ecomers" namespace; its keys are ecommerce:\*/);
+    });
+
+    it("points docker: keys at docker.host", () => {
+        const result = judge("dev", { "docker:host": "ssh://me@builder" }, SECRET);
+        assert.ok("warnings" in result);
+        assert.match(result.warnings.join("\n"), /docker:host: this program's docker provider is configured explicitly and reads no docker:\* config; use ecommerce:docker\.host/);
+    });
+});
+
