@@ -4,6 +4,28 @@ const KEYWORDS = new Set(["by", "without", "on", "ignoring", "group_left", "grou
 /** Aggregation operators may be followed by `by (...)` before their parenthesis. */
 const AGGREGATIONS = new Set(["sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio"]);
 
+/** Keywords followed by a list of label names. */
+const GROUPINGS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right"]);
+
+/** The index just past the string literal that starts at `start` (escapes honoured; the end if unterminated). */
+function stringEnd(expr: string, start: number): number {
+    const quote = expr[start];
+    for (let i = start + 1; i < expr.length; i++) {
+        if (expr[i] === "\\" && quote !== "`") i++;
+        else if (expr[i] === quote) return i + 1;
+    }
+    return expr.length;
+}
+
+/** The index of the `}` closing the matchers that open at `open`, skipping quoted values. */
+function closingBrace(expr: string, open: number): number {
+    let i = open + 1;
+    while (i < expr.length && expr[i] !== "}") {
+        i = expr[i] === '"' || expr[i] === "'" || expr[i] === "`" ? stringEnd(expr, i) : i + 1;
+    }
+    return i;
+}
+
 /**
  * `rate(x[5m])` with `service="a"` becomes `rate(x{service="a"}[5m])`; existing matchers are
  * kept. Function names (followed by `(`), keywords, label names inside `by (...)`, numbers,
@@ -16,10 +38,10 @@ export function withMatcher(expr: string, matcher: string): string {
     let depth = 0;
     while (i < expr.length) {
         const ch = expr[i]!;
-        if (ch === '"' || ch === "'") {
-            const end = expr.indexOf(ch, i + 1);
-            out += expr.slice(i, end + 1);
-            i = end + 1;
+        if (ch === '"' || ch === "'" || ch === "`") {
+            const end = stringEnd(expr, i);
+            out += expr.slice(i, end);
+            i = end;
             continue;
         }
         if (ch === "[") {
@@ -45,7 +67,7 @@ export function withMatcher(expr: string, matcher: string): string {
         i += name.length;
         if (KEYWORDS.has(name)) {
             out += name;
-            if ((name === "by" || name === "without" || name === "on" || name === "ignoring") && after.startsWith("(")) {
+            if (GROUPINGS.has(name) && after.startsWith("(")) {
                 groupingDepth = depth;
             }
             continue;
@@ -55,7 +77,7 @@ export function withMatcher(expr: string, matcher: string): string {
             continue;
         }
         if (expr[i] === "{") {
-            const end = expr.indexOf("}", i);
+            const end = closingBrace(expr, i);
             const inner = expr.slice(i + 1, end).trim();
             out += `${name}{${inner ? `${inner},` : ""}${matcher}}`;
             i = end + 1;
