@@ -146,7 +146,7 @@ export class Logging extends pulumi.ComponentResource {
             space.opts,
         );
         const inNs = { ...shipper.opts, dependsOn: [namespace] };
-        const account = new k8s.core.v1.ServiceAccount(shipper.name, { metadata: { name: SHIPPER, namespace: ns, labels } }, inNs);
+        const account = new k8s.core.v1.ServiceAccount(shipper.name, { metadata: { name: SHIPPER, namespace: ns, labels }, automountServiceAccountToken: false }, inNs);
         const role = new k8s.rbac.v1.ClusterRole(
             reader.name,
             {
@@ -180,6 +180,8 @@ export class Logging extends pulumi.ComponentResource {
                         metadata: { labels },
                         spec: {
                             serviceAccountName: SHIPPER,
+                            // add_kubernetes_metadata reads the API; the account itself mounts no token.
+                            automountServiceAccountToken: true,
                             // Every node, control plane included: pods of the stack may run anywhere.
                             tolerations: [{ operator: "Exists" }],
                             // Reading other containers' log files takes root; nothing else is granted.
