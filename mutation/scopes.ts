@@ -20,7 +20,7 @@ export const SCOPES: readonly MutationScope[] = [
         name: "policy-network",
         about: "policy rules, network policies and the traffic graph, Alertmanager routing and receivers",
         modules: ["policy/rules/", "components/network/", "components/observability/alertmanager-config.ts", "stacks/alert-receivers.ts"],
-        tests: ["policy/test/rules.test.ts", "test/policy/stacks.test.ts", "test/operations.test.ts", "test/alerting.test.ts", "test/network-exact.test.ts"],
+        tests: ["policy/test/rules.test.ts", "test/policy/stacks.test.ts", "test/operations.test.ts", "test/alerting.test.ts", "test/real/amtool.test.ts", "test/network-exact.test.ts"],
     },
     {
         name: "validation",
@@ -87,10 +87,14 @@ export const SCOPES: readonly MutationScope[] = [
         about: "Prometheus, Grafana, Alertmanager, Zipkin, the ELK stack and the log shipper",
         modules: ["components/observability/", "!components/observability/alertmanager-config.ts"],
         tests: [
+            "test/promql.test.ts",
             ...WHOLE_STACK,
             "test/observability.test.ts",
+            "test/observability-wiring.test.ts",
             "test/alerting.test.ts",
             "test/kibana-setup.test.ts",
+            "test/real/kibana-setup.test.ts",
+            "test/real/promtool.test.ts",
             "test/operations.test.ts",
             "test/await.test.ts",
             "test/urn-compat.test.ts",
@@ -103,6 +107,7 @@ export const SCOPES: readonly MutationScope[] = [
         tests: [
             "test/shared-parts.test.ts",
             ...WHOLE_STACK,
+            "test/observability-wiring.test.ts",
             "test/application-tier.test.ts",
             "test/postgres.test.ts",
             "test/observability.test.ts",

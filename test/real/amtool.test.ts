@@ -39,13 +39,13 @@ for (const [title, options] of [
     describe(`${title}: amtool`, function () {
         let file: string;
         let dir: string;
-        before(async function () {
+        beforeEach(async function () {
             requireInstalled(this, available, "amtool", "prometheus-alertmanager");
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "amtool-"));
             file = path.join(dir, "alertmanager.yml");
             fs.writeFileSync(file, stringify(alertmanagerFile(await declare(options))));
         });
-        after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+        afterEach(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
         it("accepts the configuration", () => {
             const result = amtool("check-config", file);

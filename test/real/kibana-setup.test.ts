@@ -9,6 +9,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
+import { SERVICES } from "../../catalog";
 import { kibanaRequests, kibanaSetupScript } from "../../components/observability/kibana-objects";
 import { MANUAL_KIBANA_QUERIES } from "../sources";
 import { configMapFile } from "../observability-files";
@@ -48,15 +49,16 @@ async function fakeKibana(unready: number, refuse?: string): Promise<{ url: stri
 describe("Kibana setup script (busybox wget against a stand-in Kibana)", function () {
     this.timeout(60_000);
     let dir: string;
-    const requests = kibanaRequests();
-    before(function () {
+    let requests: ReturnType<typeof kibanaRequests>;
+    beforeEach(function () {
+        requests = kibanaRequests();
         requireInstalled(this, BUSYBOX, "busybox", "busybox", "the Job runs in the busybox image");
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "kibana-setup-"));
         for (const r of requests) {
             fs.writeFileSync(path.join(dir, r.file), JSON.stringify(r.body));
         }
     });
-    after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+    afterEach(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
     it("waits for Kibana, then sends every request as JSON with the xsrf header, in order", async () => {
         const kibana = await fakeKibana(2);
@@ -110,6 +112,40 @@ describe("Kibana setup script (busybox wget against a stand-in Kibana)", functio
         assert.ok(texts.includes(MANUAL_KIBANA_QUERIES[1]!), MANUAL_KIBANA_QUERIES[1]);
         assert.ok(texts.includes(MANUAL_KIBANA_QUERIES[2]!.replace("[trace-id]", "<trace-id>")), MANUAL_KIBANA_QUERIES[2]);
         assert.ok(texts.includes('service.name:"user-service" AND level:ERROR'));
+    });
+
+    it("makes the data view it creates the default, and has every saved search read it, show the parsed fields, newest first", async () => {
+        const kibana = await fakeKibana(0);
+        const run = await runScript(kibanaSetupScript(kibana.url, dir, requests));
+        await kibana.close();
+        const body = (url: string) => JSON.parse(kibana.received.find((r) => r.url === url)!.body) as Record<string, unknown>;
+        const view = (body("/api/data_views/data_view") as { data_view: { id: string; name: string; timeFieldName: string } }).data_view;
+        assert.ok(view.id && view.name);
+        assert.deepEqual(body("/api/data_views/default"), { data_view_id: view.id, force: true });
+        const pipeline = configMapFile(await declare({ stack: "dev" }), "logstash-pipeline", "logstash.conf");
+        const searches = kibana.received.filter((r) => r.url.startsWith("/api/saved_objects/search/"));
+        const ids = searches.map((r) => /search\/([^?]+)\?/.exec(r.url)![1]!);
+        assert.equal(new Set(ids).size, ids.length, "one object per search");
+        const services = searches.map((r) => JSON.parse(r.body) as { attributes: { title: string } }).filter((b) => / errors/.test(b.attributes.title));
+        assert.equal(services.length, SERVICES.length, "a per-service search for every service");
+        for (const search of searches) {
+            const saved = JSON.parse(search.body) as {
+                attributes: { title: string; description: string; columns: string[]; sort: [string, string][]; kibanaSavedObjectMeta: { searchSourceJSON: string } };
+                references: { name: string; type: string; id: string }[];
+            };
+            assert.ok(saved.attributes.title && saved.attributes.description, search.url);
+            const source = JSON.parse(saved.attributes.kibanaSavedObjectMeta.searchSourceJSON) as { indexRefName: string; filter: unknown[] };
+            assert.deepEqual(saved.references, [{ name: source.indexRefName, type: "index-pattern", id: view.id }], search.url);
+            assert.deepEqual(source.filter, [], "the query alone selects");
+            // Columns the pipeline fills: the service, level and correlation fields it writes, and the message.
+            assert.ok(saved.attributes.columns.length >= 3, search.url);
+            for (const column of saved.attributes.columns) {
+                const written = column === "message" || pipeline.includes(`"${column.split(".").map((p) => `[${p}]`).join("")}"`);
+                assert.ok(written, `${search.url}: column ${column} is a field Logstash writes`);
+            }
+            assert.deepEqual(saved.attributes.sort, [[view.timeFieldName, "desc"]], search.url);
+        }
+        assert.match(run.stdout, new RegExp(`Kibana ready: data view ${view.id} and ${searches.length} saved searches`));
     });
 
     it("fails naming the request Kibana refused", async () => {

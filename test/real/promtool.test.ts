@@ -25,11 +25,11 @@ const available = spawnSync(PROMTOOL, ["--version"]).status === 0;
 for (const stack of ["dev", "prod"]) {
     describe(`${stack} stack: promtool`, function () {
         let dir: string;
-        before(function () {
+        beforeEach(function () {
             requireInstalled(this, available, "promtool", "prometheus");
             dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-"));
         });
-        after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+        afterEach(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
         it("accepts the scrape configuration with its rule file", async () => {
             const { config, rules } = prometheusFiles(await declare({ stack }));
