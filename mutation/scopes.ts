@@ -91,6 +91,7 @@ export const SCOPES: readonly MutationScope[] = [
             ...WHOLE_STACK,
             "test/observability.test.ts",
             "test/observability-wiring.test.ts",
+            "test/prometheus-targets.test.ts",
             "test/alerting.test.ts",
             "test/kibana-setup.test.ts",
             "test/real/kibana-setup.test.ts",
