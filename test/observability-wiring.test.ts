@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "assert";
 import { parse } from "yaml";
-import { LOG_FIELDS } from "../catalog/observability";
+import { LOG_FIELDS, TOOLS } from "../catalog/observability";
 import { filebeatDockerConfig } from "../components/observability/log-pipeline";
 import type { KubeObject } from "../offline/manifests";
 import { configMapFile } from "./observability-files";
@@ -494,5 +494,39 @@ describe("Filebeat on one Docker host", () => {
             assert.equal(docker?.host, "unix:///var/run/docker.sock");
         }
         assert.deepEqual(config["output.logstash"], { hosts: ["logstash:5044"] });
+    });
+});
+
+describe("observability tools switched off one by one", () => {
+    for (const [part, titles] of [
+        ["metrics", ["Prometheus", "Grafana", "Alertmanager"]],
+        ["tracing", ["Zipkin"]],
+        ["alerting", ["Alertmanager"]],
+    ] as const) {
+        it(`${part} off: no way to reach ${titles.join(", ")} is offered, and each one offered reaches a Service`, async () => {
+            const d = await declare({ stack: "prod", config: { observability: { [part]: { enabled: false }, ...(part === "metrics" ? { alerting: { enabled: false } } : {}) } } });
+            const tools = d.outputs.tools as Record<string, string>;
+            for (const title of titles) assert.ok(!(title in tools), `${title} is offered`);
+            assert.ok(Object.keys(tools).length >= 2);
+            for (const [title, command] of Object.entries(tools)) {
+                const [, ns, name, port] = /^kubectl port-forward -n (\S+) svc\/(\S+) (\d+):\d+/.exec(command) ?? [];
+                const service = d.objects.find((o) => o.kind === "Service" && o.metadata.name === name && o.metadata.namespace === ns);
+                assert.ok(service, `${title}: ${command}`);
+                assert.ok((service.spec as { ports: { port: number }[] }).ports.some((p) => p.port === Number(port)), `${title}: ${command}`);
+            }
+        });
+    }
+});
+
+describe("every object of the observability tools", () => {
+    it("carries the observability component label, so kubectl -l app.kubernetes.io/component=observability finds them all", async () => {
+        const d = await declare({ stack: "prod" });
+        const names = [...TOOLS.map((t) => t.name), "log-shipper", "kibana-setup", "prod-log-shipper"];
+        const ours = d.objects.filter((o) => o.kind !== "Namespace" && names.some((n) => o.metadata.name === n || o.metadata.name.startsWith(`${n}-`)));
+        assert.ok(ours.length >= 30, `${ours.length}`);
+        for (const o of ours) {
+            assert.equal(o.metadata.labels?.["app.kubernetes.io/component"], "observability", `${o.kind} ${o.metadata.name}`);
+            assert.equal(o.metadata.labels?.["app.kubernetes.io/instance"], "prod", `${o.kind} ${o.metadata.name}`);
+        }
     });
 });
