@@ -525,8 +525,9 @@ describe("every object of the observability tools", () => {
         const ours = d.objects.filter((o) => o.kind !== "Namespace" && names.some((n) => o.metadata.name === n || o.metadata.name.startsWith(`${n}-`)));
         assert.ok(ours.length >= 30, `${ours.length}`);
         for (const o of ours) {
-            assert.equal(o.metadata.labels?.["app.kubernetes.io/component"], "observability", `${o.kind} ${o.metadata.name}`);
-            assert.equal(o.metadata.labels?.["app.kubernetes.io/instance"], "prod", `${o.kind} ${o.metadata.name}`);
+            const labels = (o.metadata.labels ?? {}) as Record<string, string>;
+            assert.equal(labels["app.kubernetes.io/component"], "observability", `${o.kind} ${o.metadata.name}`);
+            assert.equal(labels["app.kubernetes.io/instance"], "prod", `${o.kind} ${o.metadata.name}`);
         }
     });
 });
