@@ -75,6 +75,24 @@ const CASES: [string, Config, Config, RegExp][] = [
     ["slack channel", receivers({ L1: { slack: [{ url: "https://hooks.slack.com/x", channel: "@ops" }] } }), receivers({ L1: { slack: [{ url: "https://hooks.slack.com/x", channel: "#dev ops" }] } }), /alertReceivers\.L1\.slack\[0\]\.channel: must be a Slack channel such as #devops/],
     ["webhook URL", receivers({ L3: { webhook: [{ url: "http://hooks.example/x" }] } }), receivers({ L3: { webhook: [{ url: "mailto:x@example.com" }] } }), /alertReceivers\.L3\.webhook\[0\]\.url: must be an http:\/\/ or https:\/\/ URL \(value not shown: it may hold a token\)/],
     ["pagerduty key", receivers({ L2: { pagerduty: [{ routingKey: "k" }] } }), receivers({ L2: { pagerduty: [{ routingKey: "" }] } }), /alertReceivers\.L2\.pagerduty\[0\]\.routingKey: must not be empty/],
+    // Each pattern anchored at both ends: something before, or after, a valid value is refused.
+    ["namespace of one character", { namespace: "a" }, { namespace: "a-" }, /ecommerce:namespace: .*DNS label/],
+    ["ingress host: one-letter labels", { ingressHost: "a.b.c" }, { ingressHost: "a..b" }, /ecommerce:ingressHost: "a\.\.b" must be a DNS host name such as shop\.example\.com/],
+    ["ingress host: digits at the end of a name are a name", { ingressHost: "shop.v2" }, { ingressHost: "10.0.0.1" }, /ecommerce:ingressHost: "10\.0\.0\.1" is an IP address; an Ingress host must be a DNS name/],
+    ["ingress host: digits at the start of a name are a name", { ingressHost: "1shop.example.com" }, { ingressHost: "1.2.3.4" }, /is an IP address/],
+    ["cluster CIDRs, nothing before", { clusterNetwork: { internalCidrs: ["192.168.0.16/28"] } }, { clusterNetwork: { internalCidrs: ["x10.0.0.0/8"] } }, /clusterNetwork\.internalCidrs\[0\]: must be an IPv4 CIDR/],
+    ["DNS pod labels: an empty value is a value", { clusterDns: { podLabels: { "k8s-app": "" } } }, { clusterDns: { podLabels: { "k8s-app": "-dns" } } }, /clusterDns\.podLabels\.k8s-app: must be a Kubernetes label value/],
+    ["image registry, nothing after", { imageRegistry: "a/b" }, { imageRegistry: "a/b c" }, /ecommerce:imageRegistry: must be a registry and path/],
+    ["prefix: deeper folders, or none", offsite({ prefix: "a/b/c" }), offsite({ prefix: "/a" }), /offsite\.prefix: must be a folder/],
+    ["prefix may be empty", offsite({ prefix: "" }), offsite({ prefix: "a b" }), /offsite\.prefix: must be a folder/],
+    ["restoreFrom may be empty", { postgres: { restoreFrom: "" } }, { postgres: { restoreFrom: "x/full.sql.gz" }, scaleToZero: true }, /ecommerce:postgres\.restoreFrom: must be the file name of a backup/],
+    ["whole numbers given as text (pulumi config set)", { rolloutTimeoutSeconds: "600" }, { rolloutTimeoutSeconds: "600s" }, /ecommerce:rolloutTimeoutSeconds: must be a whole number \(seconds\)/],
+    ["secretsRotation as text", { secretsRotation: "3" }, { secretsRotation: "3a" }, /ecommerce:secretsRotation: must be a whole number \(bump it to rotate\)/],
+    ["secretsRotation as text, nothing before", { secretsRotation: "12" }, { secretsRotation: "a12" }, /ecommerce:secretsRotation: must be a whole number/],
+    ["smtp smarthost, nothing before", receivers({ smtp: { smarthost: "s:25", from: "a@example.com" } }), receivers({ smtp: { smarthost: "smtp example.com:25", from: "a@example.com" } }), /alertReceivers\.smtp\.smarthost: must be host:port/],
+    ["smtp smarthost, nothing after", receivers({ smtp: { smarthost: "s:25", from: "a@example.com" } }), receivers({ smtp: { smarthost: "s:25/x", from: "a@example.com" } }), /alertReceivers\.smtp\.smarthost: must be host:port/],
+    ["email addresses, nothing after", receivers({ L1: { email: ["a@example.com"] }, smtp: { smarthost: "s:25", from: "a@example.com" } }), receivers({ L1: { email: ["a@example.com x"] }, smtp: { smarthost: "s:25", from: "a@example.com" } }), /alertReceivers\.L1\.email\[0\]: must be an email address/],
+    ["slack channel without # or @", receivers({ L1: { slack: [{ url: "https://hooks.slack.com/x", channel: "devops" }] } }), receivers({ L1: { slack: [{ url: "https://hooks.slack.com/x", channel: "" }] } }), /alertReceivers\.L1\.slack\[0\]\.channel: must be a Slack channel/],
 ];
 
 describe("config rules at their edges", () => {
