@@ -11,7 +11,7 @@ import { LOG_FIELDS, TOOLS } from "../catalog/observability";
 import { filebeatDockerConfig } from "../components/observability/log-pipeline";
 import type { KubeObject } from "../offline/manifests";
 import { configMapFile } from "./observability-files";
-import { declare, envOf, find, LONG_RUNNING, ofKind, podTemplate, stackFile, type ContainerView, type Declared } from "./support";
+import { declare, dependenciesOf, envOf, find, LONG_RUNNING, objectName, ofKind, podTemplate, stackFile, type ContainerView, type Declared } from "./support";
 
 interface Mount {
     name: string;
@@ -404,6 +404,23 @@ for (const stack of ["dev", "prod"]) {
             const percent = Number(/MaxRAMPercentage=(\d+)/.exec(zipkin.JAVA_OPTS ?? "")?.[1]);
             assert.ok(percent > 0 && percent <= 75, zipkin.JAVA_OPTS);
             assert.ok(envOf(podOf(d, "Deployment", "kibana").containers[0]!).SERVER_NAME?.includes(stack));
+        });
+
+        it("creates the ConfigMaps and Secrets each tool mounts before the tool, so its pods never wait on a missing volume", () => {
+            const tools = new Set([...TOOLS.map((t) => t.name), "log-shipper"]);
+            let checked = 0;
+            for (const r of d.resources) {
+                const object = d.objects.find((o) => o.metadata.name === objectName(r) && r.type.endsWith(`:${o.kind}`));
+                if (!object || !tools.has(object.metadata.name) || !podTemplate(object)) continue;
+                const pod = podsOf(d).find((p) => p.owner === object)!;
+                const mounted = pod.volumes.flatMap((v) => (v.configMap ? [v.configMap.name] : v.secret ? [v.secret.secretName] : []));
+                const deps = dependenciesOf(d.resources, r);
+                for (const name of mounted) {
+                    assert.ok(deps.includes(name), `${object.kind} ${object.metadata.name} is created after ${name} (depends on ${deps.join(", ")})`);
+                    checked++;
+                }
+            }
+            assert.ok(checked >= 5, `${checked}`);
         });
 
         it("keeps the tools' volumes when a StatefulSet is deleted or scaled down", () => {

@@ -168,7 +168,7 @@ export class Logging extends pulumi.ComponentResource {
             { ...reader.opts, dependsOn: [role, account] },
         );
         const config = stringify(filebeatConfig(args.namespaceName, `${LOGSTASH.name}.${args.namespaceName}.svc:${LOGSTASH.port}`));
-        new k8s.core.v1.ConfigMap(shipper.name, { metadata: { name: SHIPPER, namespace: ns, labels }, data: { "filebeat.yml": config } }, inNs);
+        const shipperConfig = new k8s.core.v1.ConfigMap(shipper.name, { metadata: { name: SHIPPER, namespace: ns, labels }, data: { "filebeat.yml": config } }, inNs);
         const hostPath = (name: string, path: string, type: string) => ({ name, hostPath: { path, type } });
         return new k8s.apps.v1.DaemonSet(
             shipper.name,
@@ -221,7 +221,7 @@ export class Logging extends pulumi.ComponentResource {
                     },
                 },
             },
-            inNs,
+            { ...inNs, dependsOn: [namespace, shipperConfig] },
         );
     }
 }

@@ -111,6 +111,9 @@ export class ToolWorkload extends pulumi.ComponentResource {
         const annotations = awaitAnnotations(args.skipAwait);
         const selector = { matchLabels: selectorLabels(tool.name) };
 
+        // A component's dependsOn orders only the component, not its children: the pods wait
+        // for what they mount (the caller's ConfigMaps and Secrets) through the workload's own.
+        const after = opts?.dependsOn ? { dependsOn: opts.dependsOn } : {};
         const peers = args.storage ? headlessService(tool.name, metadata, selectorLabels(tool.name), [{ name: portName, port: tool.port, targetPort: portName, protocol: "TCP" }], children) : undefined;
         const storage = args.storage;
         this.workload = peers && storage
@@ -127,12 +130,12 @@ export class ToolWorkload extends pulumi.ComponentResource {
                           volumeClaimTemplates: [dataClaimTemplate(labels, storage.size, storage.storageClass)],
                       },
                   },
-                  { ...own.opts, ...KEEP_SERVICE_NAME },
+                  { ...own.opts, ...KEEP_SERVICE_NAME, ...after },
               )
             : new k8s.apps.v1.Deployment(
                   own.name,
                   { metadata: { ...metadata, annotations }, spec: { replicas: 1, selector, template } },
-                  own.opts,
+                  { ...own.opts, ...after },
               );
 
         this.service = new k8s.core.v1.Service(
