@@ -109,6 +109,8 @@ describe("network isolation", () => {
         for (const pod of pods.values()) {
             assert.ok(canQuery(d.objects, pod, KUBE_DNS), `${pod.namespace}/${pod.name} cannot resolve names`);
             assert.ok(!canQuery(d.objects, pod, STRANGER), `${pod.namespace}/${pod.name} may send port 53 to any pod`);
+            const neighbour: Pod = { name: "metrics-server", namespace: KUBE_DNS.namespace, labels: { "k8s-app": "metrics-server" } };
+            assert.ok(!canQuery(d.objects, pod, neighbour), `${pod.namespace}/${pod.name} may send port 53 to any pod of the DNS namespace`);
         }
     });
 
