@@ -1,5 +1,6 @@
 /**
  * npm run test:mutation [-- SCOPE ...] [--score] [--files] [--force] [--concurrency N]
+ * npm run test:mutation -- --named
  *
  * Mutation testing (StrykerJS, mocha runner) of the modules that decide what is deployed and
  * what is refused, one scope at a time (mutation/scopes.ts), each incremental: a rerun only
@@ -7,12 +8,15 @@
  * score of all scopes together, from the reports. `--score` only prints; `--files` adds a
  * line per module; `--force` retests every mutant (after a change to how tests run, which
  * the incremental file cannot see: it keeps a static mutant's result while its tests change).
+ * `--named` makes the changes issue 18 named (mutation/named.ts), each in a copy of the
+ * project, and reports whether the tests that must catch it do.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { NAMED_MUTANTS, type NamedMutant } from "../mutation/named";
 import { add, readSummary, score, valid, type Tally } from "../mutation/report";
 import { mutateGlobs, SCOPES, type MutationScope } from "../mutation/scopes";
 
@@ -22,7 +26,7 @@ const TARGET = 85;
 function main(): number {
     const { values, positionals } = parseArgs({
         args: process.argv.slice(2),
-        options: { score: { type: "boolean" }, files: { type: "boolean" }, force: { type: "boolean" }, concurrency: { type: "string" } },
+        options: { named: { type: "boolean" }, score: { type: "boolean" }, files: { type: "boolean" }, force: { type: "boolean" }, concurrency: { type: "string" } },
         allowPositionals: true,
     });
     const unknown = positionals.filter((name) => !SCOPES.some((s) => s.name === name));
@@ -32,6 +36,9 @@ function main(): number {
     const concurrency = Number(values.concurrency ?? os.availableParallelism());
     if (!Number.isInteger(concurrency) || concurrency < 1) {
         throw new Error("--concurrency must be a whole number of at least 1");
+    }
+    if (values.named) {
+        return runNamed();
     }
     const chosen = positionals.length > 0 ? SCOPES.filter((s) => positionals.includes(s.name)) : SCOPES;
     if (!values.score) {
@@ -75,6 +82,65 @@ function runStryker(scope: MutationScope, concurrency: number, force: boolean): 
     console.log(`\n== ${scope.name}: ${scope.about}`);
     const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "stryker"), ["run", configFile, ...(force ? ["--force"] : [])], { cwd: ROOT, stdio: "inherit" });
     return run.status ?? 1;
+}
+
+/** The mutant's file with its one change made; an error when `from` does not occur exactly once. */
+export function mutated(source: string, mutant: NamedMutant): string {
+    const pattern = typeof mutant.from === "string" ? new RegExp(mutant.from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g") : new RegExp(mutant.from.source, "g");
+    const count = [...source.matchAll(pattern)].length;
+    if (count !== 1) {
+        throw new Error(`${mutant.file}: ${String(mutant.from)} occurs ${count} times, not once (${mutant.about})`);
+    }
+    return typeof mutant.from === "string" ? source.replace(mutant.from, () => mutant.to) : source.replace(mutant.from, mutant.to);
+}
+
+/** A copy of the working tree (tracked and new files) sharing node_modules, to change freely. */
+function sandbox(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "named-mutants-"));
+    const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" });
+    for (const file of listed.stdout.split("\0").filter((f) => f && fs.existsSync(path.join(ROOT, f)))) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+    }
+    for (const modules of ["node_modules", "policy/node_modules"]) {
+        if (fs.existsSync(path.join(ROOT, modules))) fs.symlinkSync(path.join(ROOT, modules), path.join(dir, modules));
+    }
+    return dir;
+}
+
+function mochaIn(dir: string, tests: readonly string[]): number {
+    const args = ["--no-config", "--require", "ts-node/register/transpile-only", "--extension", "ts", "--timeout", "60000", "--bail", "--reporter", "dot", ...tests];
+    const run = spawnSync(path.join(ROOT, "node_modules", ".bin", "mocha"), args, { cwd: dir, encoding: "utf8" });
+    if (run.status !== 0 && process.env.NAMED_VERBOSE) console.log(run.stdout.slice(-3000), run.stderr.slice(-2000));
+    return run.status ?? 1;
+}
+
+function runNamed(): number {
+    const dir = sandbox();
+    try {
+        const all = [...new Set(NAMED_MUTANTS.flatMap((m) => m.tests))];
+        console.log(`unchanged copy: ${all.length} test files`);
+        if (mochaIn(dir, all) !== 0) {
+            // NAMED_VERBOSE=1 shows why.
+            console.error("the tests fail on the unchanged copy: no mutant can be judged");
+            return 1;
+        }
+        let survivors = 0;
+        for (const mutant of NAMED_MUTANTS) {
+            const file = path.join(dir, mutant.file);
+            const original = fs.readFileSync(file, "utf8");
+            fs.writeFileSync(file, mutated(original, mutant));
+            const status = mochaIn(dir, mutant.tests);
+            fs.writeFileSync(file, original);
+            const killed = status !== 0;
+            if (!killed) survivors++;
+            console.log(`${killed ? "killed  " : "SURVIVED"}  ${mutant.about}  (${mutant.file}; ${mutant.tests.join(", ")})`);
+        }
+        console.log(`\n${NAMED_MUTANTS.length - survivors} of ${NAMED_MUTANTS.length} named mutants killed`);
+        return survivors === 0 ? 0 : 1;
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 function printScores(perFile: boolean): void {

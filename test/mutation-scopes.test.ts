@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { score, summarize } from "../mutation/report";
 import { covers, SCOPES } from "../mutation/scopes";
-import { reportFile, strykerConfig } from "../scripts/mutation";
+import { NAMED_MUTANTS } from "../mutation/named";
+import { mutated, reportFile, strykerConfig } from "../scripts/mutation";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -79,5 +80,19 @@ describe("mutation scopes", () => {
         assert.equal(score(summary.total)!.toFixed(4), (400 / 6).toFixed(4));
         assert.equal(score(summary.files.get("b.ts")!), 50);
         assert.equal(score({ killed: 0, survived: 0, noCoverage: 0, timeout: 0, invalid: 3 }), undefined);
+    });
+
+    it("keep issue 18's named mutants applicable: each change occurs once in its file, and its tests exist", () => {
+        assert.ok(NAMED_MUTANTS.length >= 12);
+        for (const mutant of NAMED_MUTANTS) {
+            const source = fs.readFileSync(path.join(ROOT, mutant.file), "utf8");
+            const changed = mutated(source, mutant);
+            assert.notEqual(changed, source, mutant.about);
+            for (const test of mutant.tests) assert.ok(fs.existsSync(path.join(ROOT, test)), `${mutant.about}: ${test}`);
+        }
+        assert.throws(() => mutated("a a", { about: "twice", file: "x", from: "a", to: "b", tests: [] }), /occurs 2 times/);
+        assert.throws(() => mutated("a", { about: "absent", file: "x", from: /z/, to: "b", tests: [] }), /occurs 0 times/);
+        assert.equal(mutated("x $ y", { about: "literal", file: "x", from: "$", to: "$&$1", tests: [] }), "x $&$1 y");
+        assert.equal(mutated('"2m", next', { about: "group", file: "x", from: /"2m",( next)/, to: '"2h",$1', tests: [] }), '"2h", next');
     });
 });
