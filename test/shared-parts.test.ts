@@ -9,8 +9,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceSpec } from "../catalog";
 import { standardLabels, versionOf } from "../components/shared/labels";
 import { awaitAnnotations, serviceGate, tcpGate, waitFor } from "../components/shared/pod";
+import { springEnvironment, TUNABLE_VARIABLES } from "../components/shared/spring-env";
 import { keyedSecretDigest, secretDigest, shortDigest } from "../components/shared/secret-digest";
 
 const valueOf = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resolve) => output.apply(resolve));
@@ -96,4 +98,44 @@ describe("shared parts", () => {
             assert.match(r.stdout, /^waiting for postgres \(postgres:5432\)$/m);
         });
     });
+
+    describe("the Spring environment", () => {
+        const platform = { springProfile: "dev", javaToolOptions: "-Xmx512m", sampleProbability: 0.5 };
+        const cloudConfig = serviceSpec("cloud-config");
+        const order = serviceSpec("order-service");
+
+        it("has every service but the config server import its configuration from the config server's Service", () => {
+            const env = springEnvironment(order, platform);
+            assert.equal(env.SPRING_CONFIG_IMPORT, `optional:configserver:http://${cloudConfig.name}:${cloudConfig.port}`);
+            assert.equal(springEnvironment(cloudConfig, platform).SPRING_CONFIG_IMPORT, undefined, "the config server does not ask itself");
+        });
+
+        it("serves the config server's files from a folder with the native profile first, and from Git otherwise", () => {
+            const native = springEnvironment(cloudConfig, { ...platform, nativeConfigDir: "/config" });
+            assert.equal(native.SPRING_PROFILES_ACTIVE, "native,dev");
+            // A search location that is a folder ends with '/' (Spring's native repository).
+            assert.equal(native.SPRING_CLOUD_CONFIG_SERVER_NATIVE_SEARCH_LOCATIONS, "file:/config/");
+            const git = springEnvironment(cloudConfig, platform);
+            assert.equal(git.SPRING_PROFILES_ACTIVE, "dev");
+            assert.equal(git.SPRING_CLOUD_CONFIG_SERVER_NATIVE_SEARCH_LOCATIONS, undefined);
+            assert.equal(springEnvironment(order, { ...platform, nativeConfigDir: "/config" }).SPRING_PROFILES_ACTIVE, "dev", "only the config server reads files");
+        });
+
+        it("turns on the liveness and readiness groups the probes ask for", () => {
+            assert.equal(springEnvironment(order, platform).MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED, "true");
+        });
+
+        it("lets a stack tune the profile, the JVM and the sampling, all of which it sets, and nothing else", () => {
+            const env = springEnvironment(order, platform);
+            // The three README's warnings section calls "yours to set".
+            assert.deepEqual(
+                [...TUNABLE_VARIABLES].sort(),
+                ["JAVA_TOOL_OPTIONS", "SPRING_PROFILES_ACTIVE", "SPRING_SLEUTH_SAMPLER_PROBABILITY"],
+            );
+            for (const name of TUNABLE_VARIABLES) assert.ok(name in env, name);
+            assert.equal(env.JAVA_TOOL_OPTIONS, "-Xmx512m");
+            assert.equal(env.SPRING_SLEUTH_SAMPLER_PROBABILITY, "0.5");
+        });
+    });
 });
+
