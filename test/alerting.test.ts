@@ -182,6 +182,8 @@ describe("alert receivers from config", () => {
         assert.ok(!notice!.includes("L1"));
         const all = { ...none, webhook: [{ url: "https://x.example.com" }] };
         assert.equal(silentNotice({ receivers: { L1: all, L2: all, L3: all } }, ""), undefined);
+        const one = silentNotice({ receivers: { L1: all, L2: all, L3: none } }, "kubectl port-forward -n dev svc/alertmanager 9093:9093");
+        assert.match(one!, /^Alertmanager: L3-development has no receiver in alertReceivers; .*\(kubectl port-forward -n dev svc\/alertmanager 9093:9093\)$/);
     });
 });
 
