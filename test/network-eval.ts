@@ -108,3 +108,26 @@ export function hasAllowPolicy(objects: readonly KubeObject[], pod: Pod): boolea
             matches((o.spec as PolicySpec).podSelector, pod.labels),
     );
 }
+
+/**
+ * Policy peers that name pods (a podSelector) no declared pod matches: rules toward, or
+ * from, pods the stack does not run, open to whatever later carries those labels.
+ * Peers with a namespace selector alone (the ingress controller's) are not checked: those pods are not ours.
+ */
+export function peersOfNoPod(objects: readonly KubeObject[]): string[] {
+    const pods = podsOf(objects);
+    const dangling: string[] = [];
+    for (const o of objects.filter((x) => x.kind === "NetworkPolicy")) {
+        const spec = o.spec as PolicySpec;
+        const namespace = o.metadata.namespace ?? "";
+        for (const rule of [...(spec.ingress ?? []).map((r) => r.from ?? []), ...(spec.egress ?? []).map((r) => r.to ?? [])]) {
+            for (const peer of rule) {
+                if (!peer.podSelector || Object.keys(peer.podSelector.matchLabels ?? {}).length === 0) continue;
+                const local = peer.namespaceSelector === undefined;
+                const ours = local || pods.some((p) => matches(peer.namespaceSelector, { "kubernetes.io/metadata.name": p.namespace }));
+                if (ours && !pods.some((p) => peerMatches(peer, namespace, p))) dangling.push(`${namespace}/${o.metadata.name}: ${JSON.stringify(peer)}`);
+            }
+        }
+    }
+    return dangling;
+}
