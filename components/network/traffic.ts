@@ -1,6 +1,6 @@
 /**
  * Who may talk to whom, derived from the catalog and the stack's settings: the one source of
- * the network policies. Every edge says why it exists.
+ * the network policies. Every edge says, in a comment, why it exists.
  */
 import { POSTGRES, SERVICES, serviceSpec } from "../../catalog";
 import { ALERTMANAGER, ELASTICSEARCH, GRAFANA, KIBANA, LOGSTASH, LEVELS, PROMETHEUS, ZIPKIN } from "../../catalog/observability";
@@ -29,7 +29,6 @@ export interface Edge {
     readonly from: PodPeer | NamespacePeer;
     readonly to: PodPeer | ExternalPeer;
     readonly port: number;
-    readonly why: string;
 }
 
 export const POSTGRES_CLIENT_JOBS = ["postgres-backup", "postgres-provision", "postgres-restore"] as const;
@@ -74,77 +73,96 @@ export function isPod(peer: Peer): peer is PodPeer {
 
 export function trafficEdges(settings: Settings, shipperNamespace: string): Edge[] {
     const edges: Edge[] = [];
-    const add = (from: Edge["from"], to: Edge["to"], port: number, why: string) => edges.push({ from, to, port, why });
+    const add = (from: Edge["from"], to: Edge["to"], port: number) => edges.push({ from, to, port });
     const pod = (name: string): PodPeer => ({ pod: name });
     const { observability } = settings;
 
     if (settings.ingress) {
         const gateway = serviceSpec("api-gateway");
-        add({ namespace: settings.ingress.controllerNamespace }, pod(gateway.name), gateway.port, "the ingress controller forwards outside traffic");
+        // The ingress controller forwards outside traffic to the gateway.
+        add({ namespace: settings.ingress.controllerNamespace }, pod(gateway.name), gateway.port);
     }
     for (const spec of SERVICES) {
         for (const target of new Set([...spec.calls, ...spec.startsAfter])) {
-            const why = spec.calls.includes(target) ? "calls it" : "waits for it to be ready";
-            add(pod(spec.name), pod(target), serviceSpec(target).port, why);
+            // It calls the target, or waits for it to be ready before it starts.
+            add(pod(spec.name), pod(target), serviceSpec(target).port);
         }
         if (spec.database) {
-            add(pod(spec.name), pod(POSTGRES.name), POSTGRES.port, "owns a database");
+            // Its own database.
+            add(pod(spec.name), pod(POSTGRES.name), POSTGRES.port);
         }
         if (observability.tracing) {
-            add(pod(spec.name), pod(ZIPKIN.name), ZIPKIN.port, "sends spans");
+            // Its spans.
+            add(pod(spec.name), pod(ZIPKIN.name), ZIPKIN.port);
         }
         if (settings.smokeTest) {
-            add(pod(SMOKE_TEST), pod(spec.name), spec.port, "checks its health");
+            // The smoke test checks its health.
+            add(pod(SMOKE_TEST), pod(spec.name), spec.port);
         }
     }
     // cloud-config clones its configuration from a Git host over HTTPS, unless it serves files.
     if (settings.configServer.kind === "git") {
-        add(pod("cloud-config"), { external: "git" }, 443, "clones its configuration repository");
+        add(pod("cloud-config"), { external: "git" }, 443);
     }
     for (const job of POSTGRES_CLIENT_JOBS) {
-        add(pod(job), pod(POSTGRES.name), POSTGRES.port, "dumps, restores or provisions databases");
+        // Jobs that dump, restore or provision the databases.
+        add(pod(job), pod(POSTGRES.name), POSTGRES.port);
     }
     const offsite = settings.postgres.backup.offsite;
     if (offsite) {
         const port = portOf(offsite.endpoint);
         // The scheduled and the pre-upgrade backups (both postgres-backup pods) upload each dump.
-        add(pod("postgres-backup"), { external: BACKUP_STORE }, port, "copies each backup off-site");
+        add(pod("postgres-backup"), { external: BACKUP_STORE }, port);
         if (settings.postgres.restoreFrom?.from === "offsite") {
-            add(pod("postgres-restore"), { external: BACKUP_STORE }, port, "fetches the backup it restores");
+            // A restore from the store fetches the backup it restores.
+            add(pod("postgres-restore"), { external: BACKUP_STORE }, port);
         }
     }
     if (observability.metrics) {
         for (const spec of scrapedServices()) {
-            add(pod(PROMETHEUS.name), pod(spec.name), spec.port, "scrapes its metrics");
+            // Scrapes its metrics.
+            add(pod(PROMETHEUS.name), pod(spec.name), spec.port);
         }
         for (const port of API_SERVER_PORTS) {
-            add(pod(PROMETHEUS.name), { external: API_SERVER }, port, "discovers pods");
+            // Discovers pods.
+            add(pod(PROMETHEUS.name), { external: API_SERVER }, port);
         }
-        add(pod(GRAFANA.name), pod(PROMETHEUS.name), PROMETHEUS.port, "reads metrics");
+        // Reads metrics.
+        add(pod(GRAFANA.name), pod(PROMETHEUS.name), PROMETHEUS.port);
         if (observability.logging) {
-            add(pod(GRAFANA.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "reads logs");
+            // Reads logs.
+            add(pod(GRAFANA.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port);
         }
         if (observability.tracing) {
-            add(pod(GRAFANA.name), pod(ZIPKIN.name), ZIPKIN.port, "reads traces");
+            // Reads traces.
+            add(pod(GRAFANA.name), pod(ZIPKIN.name), ZIPKIN.port);
         }
     }
     if (observability.alerting) {
-        add(pod(PROMETHEUS.name), pod(ALERTMANAGER.name), ALERTMANAGER.port, "sends firing alerts");
+        // Sends firing alerts.
+        add(pod(PROMETHEUS.name), pod(ALERTMANAGER.name), ALERTMANAGER.port);
         for (const port of receiverPorts(observability.alerting)) {
-            add(pod(ALERTMANAGER.name), { external: "alert-receivers" }, port, "notifies the support levels");
+            // Notifies the support levels.
+            add(pod(ALERTMANAGER.name), { external: "alert-receivers" }, port);
         }
     }
     if (observability.logging) {
         if (observability.tracing) {
-            add(pod(ZIPKIN.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "stores traces");
+            // Stores traces.
+            add(pod(ZIPKIN.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port);
         }
-        add(pod(LOGSTASH.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "indexes logs");
-        add(pod(KIBANA.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port, "queries logs");
-        add(pod(KIBANA_SETUP), pod(KIBANA.name), KIBANA.port, "creates the data view and saved searches");
+        // Indexes logs.
+        add(pod(LOGSTASH.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port);
+        // Queries logs.
+        add(pod(KIBANA.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port);
+        // Creates the data view and saved searches.
+        add(pod(KIBANA_SETUP), pod(KIBANA.name), KIBANA.port);
         const shipper = { pod: LOG_SHIPPER, namespace: shipperNamespace };
-        add(shipper, pod(LOGSTASH.name), LOGSTASH.port, "ships container logs");
+        // Ships container logs.
+        add(shipper, pod(LOGSTASH.name), LOGSTASH.port);
         for (const port of API_SERVER_PORTS) {
-            add(shipper, { external: API_SERVER }, port, "reads pod metadata");
+            // Reads pod metadata.
+            add(shipper, { external: API_SERVER }, port);
         }
     }
     return edges;
