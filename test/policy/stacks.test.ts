@@ -58,6 +58,48 @@ describe("policy pack", () => {
         assert.match(fs.readFileSync(path.join(POLICY_DIR, "PulumiPolicy.yaml"), "utf8"), /runtime: nodejs/);
     });
 
+    it("refuses, as the engine would by each rule's configSchema, config a rule cannot use, and takes its valid form", () => {
+        const ajv = new Ajv({ strict: false, useDefaults: false });
+        const valid = (rule: string, value: object) => {
+            const policy = POLICIES.find((p) => p.name === rule)!;
+            return ajv.validate({ type: "object", properties: policy.configSchema!.properties, required: policy.configSchema!.required ?? [], additionalProperties: false }, value);
+        };
+        const health = (over: object) => ({ dependentHealth: { zipkin: { path: "/health", reports: ["elasticsearch"], ...over } } });
+        // [rule, accepted, refused: what a reader of the rule's description would expect refused]
+        const cases: [string, object, object][] = [
+            ["liveness-independent", { springHealthPath: "/actuator/health" }, { springHealthPath: "actuator/health" }],
+            ["liveness-independent", { springHealthPath: "/health" }, { springHealthPath: 5 }],
+            ["liveness-independent", health({}), health({ path: "health" })],
+            ["liveness-independent", health({}), health({ path: 5 })],
+            ["liveness-independent", health({}), health({ reports: [] })],
+            ["liveness-independent", health({}), health({ reports: [5] })],
+            ["liveness-independent", health({}), health({ reports: "elasticsearch" })],
+            ["liveness-independent", health({}), { dependentHealth: { zipkin: { path: "/health" } } }],
+            ["liveness-independent", health({}), { dependentHealth: { zipkin: { reports: ["elasticsearch"] } } }],
+            ["liveness-independent", health({}), health({ port: 9411 })],
+            ["liveness-independent", health({}), { dependentHealth: ["zipkin"] }],
+            ["restricted-pod-security", { exempt: ["log-shipper"] }, { exempt: "log-shipper" }],
+            ["restricted-pod-security", { exempt: [] }, { exempt: [1] }],
+            ["restricted-pod-security", { writableRoot: ["elasticsearch"] }, { writableRoot: "elasticsearch" }],
+            ["restricted-pod-security", { writableRoot: [] }, { writableRoot: [true] }],
+            ["hpa-for-scalable-services", { minReplicas: 1, maxReplicasCeiling: 1 }, { minReplicas: 0 }],
+            ["hpa-for-scalable-services", { maxReplicasCeiling: 10 }, { maxReplicasCeiling: 0 }],
+            ["hpa-for-scalable-services", { minReplicas: 2 }, { minReplicas: 1.5 }],
+            ["hpa-for-scalable-services", { exempt: ["a", "b"] }, { exempt: ["a", "a"] }],
+            ["hpa-for-scalable-services", { exempt: ["a"] }, { exempt: [""] }],
+            ["container-resources", { maxCpu: "2", maxMemory: "2Gi" }, { maxCpu: 2 }],
+            ["container-resources", { maxMemory: "2Gi" }, { maxMemory: 2048 }],
+            ["image-registry-allowed", { allowed: ["docker.io"] }, { allowed: "docker.io" }],
+            ["image-registry-allowed", { allowed: [] }, { allowed: [1] }],
+            ["no-privileged-pods", { allowHostPath: ["log-shipper"] }, { allowHostPath: "log-shipper" }],
+            ["service-type-restricted", { allowed: ["api-gateway"] }, { allowed: "api-gateway" }],
+        ];
+        for (const [rule, good, bad] of cases) {
+            assert.ok(valid(rule, good), `${rule} refused ${JSON.stringify(good)}: ${ajv.errorsText()}`);
+            assert.ok(!valid(rule, bad), `${rule} accepted ${JSON.stringify(bad)}`);
+        }
+    });
+
     for (const stack of ["dev", "prod"]) {
         it(`${stack}.json names only real rules and passes each rule's configSchema`, () => {
             const ajv = new Ajv({ strict: false, useDefaults: false });
