@@ -483,6 +483,27 @@ describe("policy rule restricted-pod-security", () => {
         assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, root), ['Deployment prod/order-service: container "app" may run as root (runAsNonRoot is not true, or runAsUser is 0).']);
     });
 
+    it("reads the pod's context where a container has none, and a container's own where it has one", async () => {
+        const plain = { name: "app", image: "docker.io/x/y:1.0" };
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, workload(T.deployment, "order-service", [plain], {}, pod)), [
+            'Deployment prod/order-service: container "app" does not drop ALL capabilities.',
+            'Deployment prod/order-service: container "app" has a writable root filesystem.',
+        ]);
+        const unconfined = workload(T.deployment, "order-service", [sealed({ seccompProfile: { type: "Unconfined" } })], {}, pod);
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, unconfined), ['Deployment prod/order-service: container "app" has no seccompProfile RuntimeDefault or Localhost.']);
+        const localhost = workload(T.deployment, "order-service", [sealed({ seccompProfile: { type: "Localhost", localhostProfile: "p.json" } })], {}, pod);
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, localhost), []);
+        const rootByContainer = workload(T.deployment, "order-service", [sealed({ runAsNonRoot: false })], {}, pod);
+        assert.equal((await runResourcePolicy(restrictedPodSecurity, rootByContainer)).length, 1);
+        const nonRootByContainer = workload(T.deployment, "order-service", [sealed({ runAsNonRoot: true, runAsUser: 1000 })], {}, { securityContext: { seccompProfile: { type: "RuntimeDefault" } } });
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, nonRootByContainer), []);
+        // restricted lets a container add NET_BIND_SERVICE back, and nothing else.
+        const bind = workload(T.deployment, "order-service", [sealed({ capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } })], {}, pod);
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, bind), []);
+        const more = workload(T.deployment, "order-service", [sealed({ capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE", "SYS_TIME"] } })], {}, pod);
+        assert.deepEqual(await runResourcePolicy(restrictedPodSecurity, more), ['Deployment prod/order-service: container "app" adds capabilities SYS_TIME.']);
+    });
+
     it("lets config allow a writable root or exempt a workload, by name only", async () => {
         const config = { exempt: ["log-shipper"], writableRoot: ["elasticsearch"] };
         const writable = (name: string) => workload(T.statefulSet, name, [sealed({ readOnlyRootFilesystem: false })], {}, pod);
