@@ -176,6 +176,8 @@ describe("policy rule liveness-independent", () => {
         // Without config, /health is no tool's dependent health; another container's /health is not Zipkin's.
         assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("zipkin", probe("/health"))), []);
         assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("grafana", probe("/health")), config), []);
+        // A named tool on another path of its own is fine.
+        assert.deepEqual(await runResourcePolicy(livenessIndependent, tool("zipkin", probe("/ping")), config), []);
         const moved = workload(T.deployment, "a", [goodContainer({ livenessProbe: probe("/manage/health") })]);
         assert.deepEqual(await runResourcePolicy(livenessIndependent, moved), []);
         assert.deepEqual(await runResourcePolicy(livenessIndependent, moved, { springHealthPath: "/manage/health" }), [
