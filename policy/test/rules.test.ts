@@ -403,6 +403,37 @@ describe("policy rule postgres-backup-cronjob", () => {
         );
     });
 
+    it("finds the target in pg_dumpall's -h or --host, and through the Service's fully qualified name", async () => {
+        const byCommand = (command: string[], args?: string[]) =>
+            workload(T.cronJob, "postgres-backup", [goodContainer({ command, ...(args ? { args } : {}) })], {
+                schedule: "0 2 * * *",
+                concurrencyPolicy: "Forbid",
+                successfulJobsHistoryLimit: 3,
+                failedJobsHistoryLimit: 3,
+                jobTemplate: { spec: { activeDeadlineSeconds: 60, template: { metadata: { labels: {} }, spec: { containers: [goodContainer({ command, ...(args ? { args } : {}) })] } } } },
+            });
+        const missing = ["StatefulSet prod/postgres has no backup CronJob targeting it (through postgres-service)."];
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, byCommand(["sh", "-c", "pg_dumpall -U postgres -h postgres-service | gzip"])]), []);
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, byCommand(["sh", "-c"], ["pg_dumpall --host=postgres-service.prod.svc -U postgres"])]), []);
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, byCommand(["sh", "-c", "pg_dumpall -U postgres; psql -h postgres-service"])]), missing, "-h of another command");
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, cron({}, "postgres-service.prod.svc.cluster.local")]), []);
+    });
+
+    it("counts only Services and CronJobs of the server's namespace, and a Service only when it selects the server", async () => {
+        const moved = <T extends ResourceInput>(r: T): T => ({ ...r, props: { ...r.props, metadata: { ...(r.props.metadata as object), namespace: "other" } } });
+        const message = "StatefulSet prod/postgres has no backup CronJob targeting it (through a Service).";
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, moved(service), cron({})]), [message]);
+        const elsewhere = { ...service, props: { ...service.props, spec: { selector: { "app.kubernetes.io/name": "mysql" } } } };
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, elsewhere, cron({})]), [message]);
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, moved(cron({}))]), ["StatefulSet prod/postgres has no backup CronJob targeting it (through postgres-service)."]);
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, cron({ concurrencyPolicy: undefined })]), [
+            "CronJob prod/postgres-backup backs up StatefulSet prod/postgres with concurrencyPolicy Allow (must be Forbid).",
+        ]);
+        assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, cron({ successfulJobsHistoryLimit: undefined })]), [
+            "CronJob prod/postgres-backup backs up StatefulSet prod/postgres with no history limits.",
+        ]);
+    });
+
     it("reports a CronJob whose Jobs have no deadline: one hung dump would block every later backup", async () => {
         assert.deepEqual(await runStackPolicy(postgresBackup, [server, service, cron({}, "postgres-service", null)]), [
             "CronJob prod/postgres-backup backs up StatefulSet prod/postgres with no activeDeadlineSeconds on its Jobs.",
