@@ -264,6 +264,14 @@ const hpa = (target: string, min: number, max: number): ResourceInput => ({
     props: { metadata: { name: target, namespace: "prod" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target }, minReplicas: min, maxReplicas: max } },
 });
 
+/** The same object in another namespace. */
+const inNamespace = (r: ResourceInput, namespace: string): ResourceInput => ({ ...r, props: { ...r.props, metadata: { ...(r.props.metadata as object), namespace } } });
+/** An HPA whose scaleTargetRef is changed. */
+const retargeted = (r: ResourceInput, ref: Record<string, string>): ResourceInput => {
+    const spec = r.props.spec as { scaleTargetRef: Record<string, string> };
+    return { ...r, props: { ...r.props, spec: { ...spec, scaleTargetRef: { ...spec.scaleTargetRef, ...ref } } } };
+};
+
 describe("policy rule hpa-for-scalable-services", () => {
     it("passes a scalable service with an HPA and no replicas, and exempts only the Deployments config names", async () => {
         const resources = [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10), workload(T.deployment, "service-discovery", [goodContainer()], { replicas: 1 })];
@@ -301,6 +309,16 @@ describe("policy rule hpa-for-scalable-services", () => {
         assert.equal((asDeployed(inputs[0]!).props.spec as { replicas: number }).replicas, 1);
     });
 
+    it("counts only an HPA of the Deployment's namespace that targets that Deployment by kind and name", async () => {
+        const service = workload(T.deployment, "order-service", [goodContainer()]);
+        const missing = ["Deployment prod/order-service has no HorizontalPodAutoscaler."];
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: [service, inNamespace(hpa("order-service", 2, 10), "dev")] }), missing);
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: [service, retargeted(hpa("order-service", 2, 10), { kind: "StatefulSet" })] }), missing);
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: [service, retargeted(hpa("order-service", 2, 10), { name: "user-service" })] }), missing);
+        // An HPA's range is judged when it is within the defaults too.
+        assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: [service, hpa("order-service", 1, 10)] }), []);
+    });
+
     it("leaves a service stopped at zero replicas alone", async () => {
         assert.deepEqual(await runPolicy(hpaForScalableServices, { inputs: [workload(T.deployment, "order-service", [goodContainer()], { replicas: 0 })] }), []);
     });
@@ -336,6 +354,23 @@ describe("policy rule pdb-for-replicated-deployments", () => {
         }
         const fine = { ...pdb, props: { ...pdb.props, spec: { selector: spec.selector, minAvailable: 1 } } };
         assert.deepEqual(await runStackPolicy(pdbForReplicated, [...base, fine]), []);
+    });
+
+    it("counts only a budget of the Deployment's namespace that selects its pods, for a Deployment its HPA scales", async () => {
+        const base = [workload(T.deployment, "order-service", [goodContainer()]), hpa("order-service", 2, 10)];
+        const uncovered = ["Deployment prod/order-service runs 2 pods and no PodDisruptionBudget covers them."];
+        assert.deepEqual(await runStackPolicy(pdbForReplicated, [...base, inNamespace(pdb, "dev")]), uncovered);
+        const other = { ...pdb, props: { ...pdb.props, spec: { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "user-service" } } } } };
+        assert.deepEqual(await runStackPolicy(pdbForReplicated, [...base, other]), uncovered);
+        // An HPA elsewhere, or for another Deployment, does not make this one replicated.
+        const single = workload(T.deployment, "order-service", [goodContainer()]);
+        assert.deepEqual(await runStackPolicy(pdbForReplicated, [single, inNamespace(hpa("order-service", 2, 10), "dev")]), []);
+        assert.deepEqual(await runStackPolicy(pdbForReplicated, [single, hpa("user-service", 2, 10)]), []);
+        const spec = pdb.props.spec as Record<string, unknown>;
+        const zero = { ...pdb, props: { ...pdb.props, spec: { selector: spec.selector, maxUnavailable: "0" } } };
+        assert.equal((await runStackPolicy(pdbForReplicated, [...base, zero])).length, 1, "maxUnavailable \"0\" allows no eviction either");
+        const most = { ...pdb, props: { ...pdb.props, spec: { selector: spec.selector, minAvailable: "50%" } } };
+        assert.deepEqual(await runStackPolicy(pdbForReplicated, [...base, most]), []);
     });
 });
 
