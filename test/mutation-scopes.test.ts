@@ -1,11 +1,12 @@
 /** The mutation scopes cover the modules issue 18 names, each once, and their scores add up as Stryker's do. */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { score, summarize } from "../mutation/report";
 import { covers, SCOPES } from "../mutation/scopes";
 import { NAMED_MUTANTS } from "../mutation/named";
-import { mutated, reportFile, strykerConfig } from "../scripts/mutation";
+import { forgetStaticSurvivors, mutated, reportFile, strykerConfig } from "../scripts/mutation";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -94,5 +95,16 @@ describe("mutation scopes", () => {
         assert.throws(() => mutated("a", { about: "absent", file: "x", from: /z/, to: "b", tests: [] }), /occurs 0 times/);
         assert.equal(mutated("x $ y", { about: "literal", file: "x", from: "$", to: "$&$1", tests: [] }), "x $&$1 y");
         assert.equal(mutated('"2m", next', { about: "group", file: "x", from: /"2m",( next)/, to: '"2h",$1', tests: [] }), '"2h", next');
+    });
+
+    it("forget, for --static, only static mutants whose survival may be stale: never a kill, never a mutant tests cover one by one", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "incremental-")), "report.json");
+        const m = (status: string, isStatic: boolean) => ({ id: `${status}-${isStatic}`, status, ...(isStatic ? { static: true } : {}) });
+        fs.writeFileSync(file, JSON.stringify({ files: { "a.ts": { mutants: [m("Survived", true), m("NoCoverage", true), m("Killed", true), m("Timeout", true), m("Survived", false)] } } }));
+        assert.equal(forgetStaticSurvivors(file), 2);
+        const left = (JSON.parse(fs.readFileSync(file, "utf8")) as { files: Record<string, { mutants: { id: string }[] }> }).files["a.ts"]!.mutants.map((x) => x.id);
+        assert.deepEqual(left, ["Killed-true", "Timeout-true", "Survived-false"]);
+        assert.equal(forgetStaticSurvivors(file), 0);
+        assert.equal(forgetStaticSurvivors(path.join(path.dirname(file), "absent.json")), 0);
     });
 });
