@@ -125,6 +125,15 @@ describe("policy rule no-privileged-pods", () => {
         assert.deepEqual(await runResourcePolicy(noPrivilegedPods, workload(T.deployment, "a", [goodContainer()])), []);
     });
 
+    it("names each host namespace a pod shares", async () => {
+        for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
+            const r = workload(T.deployment, "a", [goodContainer()], {}, { [field]: true });
+            assert.deepEqual(await runResourcePolicy(noPrivilegedPods, r), [`Deployment prod/a: uses ${field}.`]);
+        }
+        const r = workload(T.deployment, "a", [goodContainer()], {}, { volumes: [{ name: "scratch", emptyDir: {} }, { name: "logs", hostPath: { path: "/var/log" } }] });
+        assert.deepEqual(await runResourcePolicy(noPrivilegedPods, r), ["Deployment prod/a: mounts hostPath volumes (logs)."]);
+    });
+
     it("names each privilege", async () => {
         const bad = goodContainer({ securityContext: { privileged: true } });
         const r = workload(T.deployment, "a", [bad], {}, { hostNetwork: true, volumes: [{ name: "logs", hostPath: { path: "/var/log" } }] });
@@ -222,6 +231,20 @@ describe("policy rule no-default-secrets at preview", () => {
         type: T.secret,
         name: "s",
         props: { metadata: { name: "postgres-superuser", namespace: "prod" }, stringData },
+    });
+
+    it("knows the usual defaults, in a key that holds a secret, whatever the key's case", async () => {
+        for (const value of ["admin", "password", "changeme", "postgres", "root", "secret", "123456", ""]) {
+            assert.deepEqual(await runResourcePolicy(noDefaultSecrets, secret({ password: value })), ['Secret prod/postgres-superuser: key "password" holds a known default value.'], value);
+        }
+        // A key naming a user, host, port or database holds no secret; one that only starts so does.
+        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, secret({ POSTGRES_USER: "postgres", "db.host": "postgres", port: "123456" })), []);
+        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, secret({ "user-password": "admin" })), ['Secret prod/postgres-superuser: key "user-password" holds a known default value.']);
+        const env = (name: string) => workload(T.deployment, "a", [goodContainer({ env: [{ name, value: "postgres" }] })]);
+        assert.deepEqual(await runResourcePolicy(noDefaultSecrets, env("POSTGRES_USER")), [], "not a secret's name");
+        for (const name of ["DB_PASSWORD", "client_secret", "API_TOKEN"]) {
+            assert.equal((await runResourcePolicy(noDefaultSecrets, env(name))).length, 1, name);
+        }
     });
 
     it("knows a default whatever its case or surrounding spaces", async () => {
