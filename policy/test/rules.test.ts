@@ -526,6 +526,20 @@ describe("policy rule network-policy-coverage", () => {
             "Deployment prod/a: no NetworkPolicy allows its pods' traffic.",
         ]);
     });
+
+    it("covers Jobs and CronJobs too, and takes only an empty selector for default deny and a full match for an allow", async () => {
+        const deny = policy("default-deny", {});
+        for (const type of [T.cronJob, "kubernetes:batch/v1:Job"]) {
+            const kind = type.split(":").at(-1);
+            assert.deepEqual(await runStackPolicy(networkPolicyCoverage, [workload(type, "backup", [goodContainer()]), deny]), [`${kind} prod/backup: no NetworkPolicy allows its pods' traffic.`]);
+        }
+        const a = workload(T.deployment, "a", [goodContainer()]);
+        // A policy selecting some pods is no default deny.
+        assert.deepEqual(await runStackPolicy(networkPolicyCoverage, [a, policy("allow-a", { "app.kubernetes.io/name": "a" })]), ["Namespace prod has no default-deny NetworkPolicy (an empty podSelector)."]);
+        // An allow policy must match every label it selects on; default deny alone allows nothing.
+        const partly = policy("allow-a", { "app.kubernetes.io/name": "a", tier: "web" });
+        assert.deepEqual(await runStackPolicy(networkPolicyCoverage, [a, deny, partly]), ["Deployment prod/a: no NetworkPolicy allows its pods' traffic."]);
+    });
 });
 
 describe("policy rules with unknown or missing fields", () => {
