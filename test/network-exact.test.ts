@@ -76,18 +76,19 @@ function specification(v: Variant = FULL): string[] {
     return [...new Set(edges)].sort();
 }
 
+function portsOf(d: Declared, pod: Pod): number[] {
+    const o = d.objects.find((x) => x.metadata.name === pod.name && x.metadata.namespace === pod.namespace && podTemplate(x))!;
+    return podTemplate(o)!.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+}
+
 function allowed(d: Declared): string[] {
     const pods = podsOf(d.objects);
-    const portsOf = (pod: Pod): number[] => {
-        const o = d.objects.find((x) => x.metadata.name === pod.name && x.metadata.namespace === pod.namespace && podTemplate(x))!;
-        return podTemplate(o)!.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
-    };
     // The pre-upgrade backup's Job is named after the image set it precedes.
     const nameOf = (pod: Pod) => pod.name.replace(/^postgres-pre-upgrade-[0-9a-f]+$/, "postgres-pre-upgrade");
     const out: string[] = [];
     for (const from of pods) {
         for (const to of [...pods, EXTERNAL]) {
-            const ports = to === EXTERNAL ? [25, 80, 443, 587, 6443, 8443] : portsOf(to);
+            const ports = to === EXTERNAL ? [25, 80, 443, 587, 6443, 8443] : portsOf(d, to);
             for (const p of ports) {
                 if (from !== to && canConnect(d.objects, from, to, p)) out.push(`${nameOf(from)} -> ${nameOf(to)}:${p}`);
             }
@@ -100,6 +101,11 @@ function assertExactly(d: Declared, expected: string[]): void {
     // The restore Job's rule stays while no restore is asked for, so a restore is never refused by a policy still being applied.
     const dangling = peersOfNoPod(d.objects).filter((p) => !p.includes('"app.kubernetes.io/name":"postgres-restore"'));
     assert.deepEqual(dangling, [], "rules for pods the stack does not run");
+    // A pod elsewhere wearing a stack pod's labels reaches nothing: every peer is pinned to its namespace.
+    const pods = podsOf(d.objects);
+    const impostors = pods.map((p) => ({ ...p, name: `${p.name}@elsewhere`, namespace: "elsewhere" }));
+    const reached = impostors.flatMap((from) => pods.filter((to) => portsOf(d, to).some((p) => canConnect(d.objects, from, to, p))).map((to) => `${from.name} -> ${to.name}`));
+    assert.deepEqual(reached, [], "pods of another namespace with the stack's labels");
     const actual = allowed(d);
     assert.deepEqual(
         { missing: expected.filter((e) => !actual.includes(e)), extra: actual.filter((a) => !expected.includes(a)) },
