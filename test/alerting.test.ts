@@ -113,6 +113,17 @@ describe("alert receivers from config", () => {
         assert.match((byName.get("L3-development")!.webhook_configs as { url: string }[])[0]!.url, /chat\.example\.com:8443/);
         assert.equal(am.global.smtp_smarthost, "smtp.example.com:587");
         assert.equal(am.global.smtp_auth_password, `${CREDENTIAL}-smtp`);
+        assert.equal(am.global.smtp_auth_username, "alerts");
+        // Every notification says when its alert resolves, so nobody keeps chasing a fixed outage.
+        const configs = am.receivers.flatMap((r) => Object.entries(r).filter(([k]) => k.endsWith("_configs")).flatMap(([, v]) => v as { send_resolved?: boolean }[]));
+        assert.equal(configs.length, 4, "email, Slack, PagerDuty, webhook");
+        assert.ok(configs.every((c) => c.send_resolved === true), JSON.stringify(configs));
+        // Slack shows what fired, where, and the runbook to follow.
+        const slack = (byName.get("L1-devops")!.slack_configs as { title: string; text: string }[])[0]!;
+        assert.match(slack.title, /\.Status/);
+        assert.match(slack.title, /alertname/);
+        assert.match(slack.text, /\.Annotations\.summary/);
+        assert.match(slack.text, /runbook_url/);
 
         const visible = JSON.stringify([d.resources.map((r) => withoutSecrets(r.inputs)), Object.entries(d.outputs).filter(([k]) => !d.secretOutputs.includes(k))]);
         assert.ok(!visible.includes(CREDENTIAL), "a credential is visible outside a secret");
@@ -174,6 +185,13 @@ describe("alert receivers from config", () => {
             assert.ok(!error.message.includes(CREDENTIAL), error.message);
         });
     }
+
+    it("takes a mail server without a login, and sends no credentials then", async () => {
+        const d = await declare({ stack: "prod", config: { alertReceivers: { smtp: { smarthost: "smtp.example.com:25", from: "a@example.com" }, L1: { email: ["ops@example.com"] } } }, secrets: ["alertReceivers"] });
+        const global = alertmanagerFile(d).global;
+        assert.equal(global.smtp_smarthost, "smtp.example.com:25");
+        assert.ok(!("smtp_auth_username" in global) && !("smtp_auth_password" in global), JSON.stringify(global));
+    });
 
     it("says in preview which levels nobody hears, and nothing once all have a receiver", () => {
         const none = { email: [], slack: [], pagerduty: [], webhook: [] };
