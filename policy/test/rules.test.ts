@@ -422,6 +422,21 @@ describe("policy rule spread-replicated-workloads", () => {
             "StatefulSet prod/elasticsearch may run 3 pods and does not spread them over nodes; one node's failure can take them all.",
         ]);
     });
+
+    it("takes required anti-affinity by hostname, not by zone, and only the workload's own HPA", async () => {
+        const required = (key: string) => ({ affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: key }] } } });
+        const set = (pod: Record<string, unknown>) => workload(T.deployment, "user-service", [goodContainer()], { replicas: 3 }, pod);
+        assert.deepEqual(await runStackPolicy(spreadReplicated, [set(required("kubernetes.io/hostname"))]), []);
+        assert.equal((await runStackPolicy(spreadReplicated, [set(required("topology.kubernetes.io/zone"))])).length, 1);
+        const preferredByZone = { affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: "topology.kubernetes.io/zone" } }] } } };
+        assert.equal((await runStackPolicy(spreadReplicated, [set(preferredByZone)])).length, 1);
+        // Another namespace's HPA, or another Deployment's, does not let this one grow.
+        const single = workload(T.deployment, "order-service", [goodContainer()]);
+        assert.deepEqual(await runStackPolicy(spreadReplicated, [single, inNamespace(hpa("order-service", 1, 3), "dev")]), []);
+        assert.deepEqual(await runStackPolicy(spreadReplicated, [single, hpa("user-service", 1, 3)]), []);
+        // Other kinds are not judged.
+        assert.deepEqual(await runStackPolicy(spreadReplicated, [workload(T.cronJob, "backup", [goodContainer()], { replicas: 3 })]), []);
+    });
 });
 
 describe("policy rule postgres-backup-cronjob", () => {
