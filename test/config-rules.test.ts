@@ -104,6 +104,31 @@ describe("config rules at their edges", () => {
     }
 });
 
+/** Every place that takes resources: a request above its limit is refused there, named by its full key. */
+const RESOURCE_PLACES: string[][] = [
+    ["postgres"],
+    ["postgres", "backup"],
+    ["observability", "logging", "elasticsearch"],
+    ["observability", "logging", "logstash"],
+    ["observability", "logging", "kibana"],
+    ["observability", "logging", "shipper"],
+    ["observability", "tracing", "zipkin"],
+    ["observability", "metrics", "prometheus"],
+    ["observability", "metrics", "grafana"],
+    ["observability", "alerting", "alertmanager"],
+];
+
+describe("resources wherever they are taken", () => {
+    const at = (place: string[], resources: object): Config => place.reduceRight<Config>((inner, k) => ({ [k]: inner }), { resources });
+    for (const place of RESOURCE_PLACES) {
+        it(place.join("."), () => {
+            accepted(at(place, { requests: { memory: "2Gi" }, limits: { memory: "2Gi" } }), "prod");
+            const key = `ecommerce:${place.join(".")}.resources`.replace(/\./g, "\\.");
+            refused(at(place, { requests: { memory: "3Gi" }, limits: { memory: "2Gi" } }), new RegExp(`${key}\\.requests\\.memory \\(3Gi\\) exceeds ${key}\\.limits\\.memory \\(2Gi\\)`), "prod");
+        });
+    }
+});
+
 /** [what, not doubted at the edge, doubted just past it, the warning]: dev shows them as warnings. */
 const DOUBTS: [string, Config, Config, RegExp][] = [
     ["memory without a unit: 1Mi is taken", { resources: { requests: { memory: "1Mi" } } }, { resources: { requests: { memory: "1048575" } } }, /ecommerce:resources\.requests\.memory: "1048575" is 1048575 bytes; give it a unit, e\.g\. "1048575Mi"/],
