@@ -123,7 +123,7 @@ export const SCOPES: readonly MutationScope[] = [
         name: "components-docker",
         about: "the local Docker stack: images, containers, volumes, its network, backups",
         modules: ["components/docker/"],
-        tests: ["test/local-stack.test.ts", "test/object-integrity.test.ts", "test/offsite-backups.test.ts", "test/config-server.test.ts", "test/alerting.test.ts", "test/kibana-setup.test.ts", "test/urn-compat.test.ts"],
+        tests: ["test/docker-wiring.test.ts", "test/local-stack.test.ts", "test/object-integrity.test.ts", "test/offsite-backups.test.ts", "test/config-server.test.ts", "test/alerting.test.ts", "test/kibana-setup.test.ts", "test/urn-compat.test.ts"],
     },
 ];
 
