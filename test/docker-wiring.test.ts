@@ -38,6 +38,7 @@ interface Inputs {
     user?: string;
     networksAdvanced: { name: string; aliases: string[] }[];
     labels: { label: string; value: string }[];
+    ports?: { internal: number; external: number; ip: string }[];
 }
 
 const containers = (d: Declared): Inputs[] =>
@@ -201,3 +202,72 @@ describe("local Docker stack: its log shipper and off-site uploader", () => {
         assert.equal(envOf(plainUploader).OFFSITE_ENCRYPTION_KEY, undefined);
     });
 });
+
+describe("local Docker stack: the tools' files and the addresses it prints", () => {
+    it("prints, for each tool and service, the localhost port its container is published on, with the service's context path", async () => {
+        const d = await declare({ stack: "local" });
+        const urls = d.outputs.urls as Record<string, string>;
+        const published = (name: string) => byName(d, name).ports?.find((p) => p.ip === "127.0.0.1")?.external;
+        for (const [title, url] of Object.entries(urls)) {
+            const name = title === "Service Discovery" ? "service-discovery" : title.toLowerCase();
+            const [, port, path] = /^http:\/\/localhost:(\d+)(.*)$/.exec(url) ?? [];
+            assert.equal(Number(port), published(name), `${title}: ${url}`);
+            const spec = serviceSpecOrUndefined(name);
+            assert.equal(path, spec ? spec.contextPath : "", `${title}: ${url}`);
+        }
+        assert.ok(Object.keys(urls).length >= 15);
+    });
+
+    it("gives Prometheus, Alertmanager and Grafana the files their flags and provisioning name", async () => {
+        const d = await declare({ stack: "local" });
+        const file = (c: Inputs, path: string) => c.uploads.find((u) => u.file === path)?.content;
+        const prometheus = byName(d, "prometheus");
+        const configPath = prometheus.command!.find((a) => a.startsWith("--config.file="))!.slice("--config.file=".length);
+        const config = parse(file(prometheus, configPath)!) as { rule_files: string[]; alerting?: unknown };
+        for (const rules of config.rule_files) assert.ok(file(prometheus, rules), `${rules} is uploaded`);
+        assert.ok(config.alerting, "alerts go to Alertmanager");
+        assert.ok(prometheus.volumes.some((v) => `--storage.tsdb.path=${v.containerPath}` === prometheus.command!.find((a) => a.startsWith("--storage.tsdb.path="))));
+        const alertmanager = byName(d, "alertmanager");
+        const amConfig = alertmanager.command!.find((a) => a.startsWith("--config.file="))!.slice("--config.file=".length);
+        assert.ok(file(alertmanager, amConfig), amConfig);
+        const grafana = byName(d, "grafana");
+        const datasources = parse(file(grafana, "/etc/grafana/provisioning/datasources/datasources.yaml")!) as { datasources: { type: string }[] };
+        assert.deepEqual(datasources.datasources.map((s) => s.type).sort(), ["elasticsearch", "prometheus", "zipkin"]);
+        const providers = parse(file(grafana, "/etc/grafana/provisioning/dashboards/dashboards.yaml")!) as { providers: { options: { path: string } }[] };
+        for (const p of providers.providers) assert.ok(grafana.uploads.some((u) => u.file.startsWith(`${p.options.path}/`) && u.file.endsWith(".json")), p.options.path);
+        assert.equal(envOf(grafana).GF_SECURITY_ADMIN_USER, "admin");
+        assert.ok(grafana.volumes.some((v) => v.containerPath === "/var/lib/grafana" && v.volumeName));
+    });
+
+    for (const [part, gone] of [
+        ["logging", ["elasticsearch", "logstash", "kibana", "log-shipper", "kibana-setup"]],
+        ["tracing", ["zipkin"]],
+        ["alerting", ["alertmanager"]],
+    ] as const) {
+        it(`runs no ${gone.join(", ")} with ${part} off, and Grafana and Prometheus follow`, async () => {
+            const d = await declare({ stack: "local", config: { observability: { [part]: { enabled: false } } } });
+            for (const name of gone) assert.ok(!containers(d).some((c) => c.name === name), name);
+            const grafana = byName(d, "grafana");
+            const types = (parse(grafana.uploads.find((u) => u.file.endsWith("datasources.yaml"))!.content) as { datasources: { type: string }[] }).datasources.map((s) => s.type);
+            assert.equal(types.includes("elasticsearch"), part !== "logging");
+            assert.equal(types.includes("zipkin"), part !== "tracing");
+            const prometheus = parse(byName(d, "prometheus").uploads.find((u) => u.file.endsWith("prometheus.yml"))!.content) as { alerting?: unknown };
+            assert.equal(prometheus.alerting !== undefined, part !== "alerting");
+            if (part === "logging") assert.equal(envOf(byName(d, "zipkin")).STORAGE_TYPE, "mem");
+        });
+    }
+
+    it("runs no metrics tools with metrics off", async () => {
+        const d = await declare({ stack: "local", config: { observability: { metrics: { enabled: false }, alerting: { enabled: false } } } });
+        for (const name of ["prometheus", "grafana", "alertmanager"]) assert.ok(!containers(d).some((c) => c.name === name), name);
+        assert.ok(!("Prometheus" in (d.outputs.urls as object)));
+    });
+});
+
+function serviceSpecOrUndefined(name: string): { contextPath: string } | undefined {
+    try {
+        return serviceSpec(name as Parameters<typeof serviceSpec>[0]);
+    } catch {
+        return undefined;
+    }
+}
