@@ -88,11 +88,11 @@ export function trafficEdges(settings: Settings, shipperNamespace: string): Edge
             add(pod(spec.name), pod(target), serviceSpec(target).port);
         }
         if (spec.database) {
-            // Its own database.
+            // The service's own database.
             add(pod(spec.name), pod(POSTGRES.name), POSTGRES.port);
         }
         if (observability.tracing) {
-            // Its spans.
+            // The service sends its spans.
             add(pod(spec.name), pod(ZIPKIN.name), ZIPKIN.port);
         }
         if (settings.smokeTest) {
@@ -120,48 +120,48 @@ export function trafficEdges(settings: Settings, shipperNamespace: string): Edge
     }
     if (observability.metrics) {
         for (const spec of scrapedServices()) {
-            // Scrapes its metrics.
+            // Prometheus scrapes the service's metrics.
             add(pod(PROMETHEUS.name), pod(spec.name), spec.port);
         }
         for (const port of API_SERVER_PORTS) {
-            // Discovers pods.
+            // Prometheus discovers pods through the API server.
             add(pod(PROMETHEUS.name), { external: API_SERVER }, port);
         }
-        // Reads metrics.
+        // Grafana reads metrics.
         add(pod(GRAFANA.name), pod(PROMETHEUS.name), PROMETHEUS.port);
         if (observability.logging) {
-            // Reads logs.
+            // Grafana reads logs.
             add(pod(GRAFANA.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port);
         }
         if (observability.tracing) {
-            // Reads traces.
+            // Grafana reads traces.
             add(pod(GRAFANA.name), pod(ZIPKIN.name), ZIPKIN.port);
         }
     }
     if (observability.alerting) {
-        // Sends firing alerts.
+        // Prometheus sends firing alerts.
         add(pod(PROMETHEUS.name), pod(ALERTMANAGER.name), ALERTMANAGER.port);
         for (const port of receiverPorts(observability.alerting)) {
-            // Notifies the support levels.
+            // Alertmanager notifies the support levels.
             add(pod(ALERTMANAGER.name), { external: "alert-receivers" }, port);
         }
     }
     if (observability.logging) {
         if (observability.tracing) {
-            // Stores traces.
+            // Zipkin stores traces.
             add(pod(ZIPKIN.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port);
         }
-        // Indexes logs.
+        // Logstash indexes logs.
         add(pod(LOGSTASH.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port);
-        // Queries logs.
+        // Kibana queries logs.
         add(pod(KIBANA.name), pod(ELASTICSEARCH.name), ELASTICSEARCH.port);
-        // Creates the data view and saved searches.
+        // The setup Job creates Kibana's data view and saved searches.
         add(pod(KIBANA_SETUP), pod(KIBANA.name), KIBANA.port);
         const shipper = { pod: LOG_SHIPPER, namespace: shipperNamespace };
-        // Ships container logs.
+        // The shipper sends container logs.
         add(shipper, pod(LOGSTASH.name), LOGSTASH.port);
         for (const port of API_SERVER_PORTS) {
-            // Reads pod metadata.
+            // The shipper reads pod metadata.
             add(shipper, { external: API_SERVER }, port);
         }
     }
