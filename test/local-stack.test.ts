@@ -2,40 +2,20 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { revealSecrets, withoutSecrets } from "../offline/manifests";
+import { withoutSecrets } from "../offline/manifests";
 import type { RecordedResource } from "../offline/mocks";
 import { ProgramFailure, runProgram } from "../offline/run";
 import { MANUAL_SERVICES, MANUAL_START_ORDER, MANUAL_TOOLS, REFERENCE_SERVICES } from "./sources";
+import { CONTAINER, containerEnv, containerResources, type ContainerInputs } from "./docker-containers";
 import { declare, dependenciesOf, objectName, recorded, type Declared } from "./support";
 
-const CONTAINER = "docker:index/container:Container";
-
-interface ContainerInputs {
-    name: string;
-    image: string;
-    envs: string[];
-    ports?: { internal: number; external: number; ip: string }[];
-    healthcheck?: { tests: string[] };
-    networksAdvanced: { name: string; aliases: string[] }[];
-    restart: string;
-    memory: number;
-    wait?: boolean;
-    uploads: { file: string; content: string }[];
-    volumes: { volumeName?: string; containerPath: string }[];
-    labels: { label: string; value: string }[];
-}
-
-const containers = (d: Declared) => d.resources.filter((r) => r.type === CONTAINER);
+const containers = (d: Declared) => containerResources(d);
 const container = (d: Declared, name: string): RecordedResource & { inputs: ContainerInputs } => {
     const found = recorded(d.resources, CONTAINER, name);
     assert.ok(found, `no container ${name}`);
     return found as RecordedResource & { inputs: ContainerInputs };
 };
-/** A container's environment; a list holding a password arrives wrapped as a secret, and is unwrapped here. */
-const env = (c: { inputs: ContainerInputs }) => {
-    const list = revealSecrets(c.inputs.envs) as string[];
-    return Object.fromEntries(list.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
-};
+const env = (c: { inputs: ContainerInputs }) => containerEnv(c.inputs);
 /** Which other containers it waits for. */
 const waitsFor = (d: Declared, name: string) => {
     return dependenciesOf(containers(d), container(d, name));
