@@ -8,48 +8,25 @@
  */
 import { strict as assert } from "assert";
 import { parse } from "yaml";
-import { serviceSpec } from "../catalog";
+import { SERVICES, serviceSpec } from "../catalog";
 import { ELASTICSEARCH, KIBANA, PROMETHEUS } from "../catalog/observability";
+import { parsePrometheusDuration } from "../lib/durations";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { revealSecrets } from "../offline/manifests";
-import type { RecordedResource } from "../offline/mocks";
+import { containerEnv, containerResources, type ContainerInputs } from "./docker-containers";
 import { settingsOf } from "./settings-judge";
 import { declare, type Declared } from "./support";
 
-const CONTAINER = "docker:index/container:Container";
+type Inputs = ContainerInputs;
 
-interface Inputs {
-    name: string;
-    image: string;
-    envs: string[];
-    command?: string[];
-    entrypoints?: string[];
-    uploads: { file: string; content: string }[];
-    volumes: { volumeName?: string; hostPath?: string; containerPath: string; readOnly: boolean }[];
-    healthcheck?: { tests: string[]; interval: string; timeout: string; startPeriod: string; retries: number };
-    restart: string;
-    wait?: boolean;
-    waitTimeout?: number;
-    mustRun?: boolean;
-    attach?: boolean;
-    logs?: boolean;
-    memory: number;
-    cpus?: string;
-    user?: string;
-    networksAdvanced: { name: string; aliases: string[] }[];
-    labels: { label: string; value: string }[];
-    ports?: { internal: number; external: number; ip: string }[];
-}
-
-const containers = (d: Declared): Inputs[] =>
-    d.resources.filter((r: RecordedResource) => r.type === CONTAINER).map((r) => revealSecrets(r.inputs) as unknown as Inputs);
+const containers = (d: Declared): Inputs[] => containerResources(d).map((r) => revealSecrets(r.inputs) as unknown as Inputs);
 const byName = (d: Declared, name: string): Inputs => {
     const found = containers(d).find((c) => c.name === name);
     assert.ok(found, `no container ${name}`);
     return found;
 };
-const envOf = (c: Inputs) => Object.fromEntries(c.envs.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
-const seconds = (d: string) => Number(/^(\d+)s$/.exec(d)?.[1]);
+const envOf = (c: Inputs) => containerEnv(c);
+const seconds = (d: string) => (parsePrometheusDuration(d) ?? NaN) / 1000;
 
 /** Absolute paths a container runs or reads: scripts and files in its command line, and *_FILE variables. */
 function referenced(c: Inputs): string[] {
@@ -212,7 +189,7 @@ describe("local Docker stack: the tools' files and the addresses it prints", () 
             const name = title === "Service Discovery" ? "service-discovery" : title.toLowerCase();
             const [, port, path] = /^http:\/\/localhost:(\d+)(.*)$/.exec(url) ?? [];
             assert.equal(Number(port), published(name), `${title}: ${url}`);
-            const spec = serviceSpecOrUndefined(name);
+            const spec = SERVICES.find((x) => x.name === name);
             assert.equal(path, spec ? spec.contextPath : "", `${title}: ${url}`);
         }
         assert.ok(Object.keys(urls).length >= 15);
@@ -264,10 +241,3 @@ describe("local Docker stack: the tools' files and the addresses it prints", () 
     });
 });
 
-function serviceSpecOrUndefined(name: string): { contextPath: string } | undefined {
-    try {
-        return serviceSpec(name as Parameters<typeof serviceSpec>[0]);
-    } catch {
-        return undefined;
-    }
-}
