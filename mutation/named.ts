@@ -127,6 +127,6 @@ export const NAMED_MUTANTS: readonly NamedMutant[] = [
         file: "components/shared/script-job.ts",
         from: "serviceAccountName: account.metadata.name,",
         to: "",
-        tests: ["test/kubernetes-objects.test.ts", "test/object-integrity.test.ts", "test/observability-wiring.test.ts"],
+        tests: ["test/operations.test.ts", "test/kubernetes-objects.test.ts", "test/object-integrity.test.ts"],
     },
 ];
