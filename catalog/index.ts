@@ -50,6 +50,12 @@ export interface ServiceSpec {
     readonly startsAfter: readonly ServiceName[];
     /** Services this one sends requests to at run time (read from the services' sources). */
     readonly calls: readonly ServiceName[];
+    /**
+     * Whether it imports its configuration from cloud-config (has Spring Cloud's config
+     * client). Eureka's server has none: given `SPRING_CONFIG_IMPORT` it takes the
+     * `configserver:` address for a file and does not start.
+     */
+    readonly configClient: boolean;
     readonly scaling: Scaling;
     readonly tier: Tier;
     /** Its own PostgreSQL database and login role (one per business service). */
@@ -74,6 +80,7 @@ export const SERVICES: readonly ServiceSpec[] = [
         // `optional:configserver:` does need it, because that import never retries.
         startsAfter: [],
         calls: ["service-discovery"],
+        configClient: false,
         scaling: "singleton",
         tier: "platform",
     },
@@ -87,7 +94,9 @@ export const SERVICES: readonly ServiceSpec[] = [
         contextPath: "",
         metricsScrapeable: true,
         startsAfter: ["cloud-config"],
-        calls: ["cloud-config"],
+        // The Eureka server calls nothing: no config client, no registry client.
+        calls: [],
+        configClient: false,
         scaling: "singleton",
         tier: "platform",
     },
@@ -103,6 +112,7 @@ export const SERVICES: readonly ServiceSpec[] = [
         startsAfter: ["cloud-config", "service-discovery"],
         // Routes /<service>/** to each business service and /app/** to the web client.
         calls: [...BUSINESS_START, ...BUSINESS_NAMES, "proxy-client"],
+        configClient: true,
         scaling: "horizontal",
         tier: "edge",
     },
@@ -131,6 +141,7 @@ export const SERVICES: readonly ServiceSpec[] = [
         startsAfter: [...BUSINESS_START, "api-gateway"],
         // Feign clients to every business service, found through Eureka.
         calls: [...BUSINESS_START, ...BUSINESS_NAMES],
+        configClient: true,
         scaling: "horizontal",
         tier: "frontend",
     },
@@ -155,6 +166,7 @@ function business(
         metricsScrapeable: true,
         startsAfter: BUSINESS_START,
         calls: [...BUSINESS_START, ...peers],
+        configClient: true,
         scaling: "horizontal",
         tier: "business",
         database: name.replace(/-/g, "_"),

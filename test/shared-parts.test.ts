@@ -108,6 +108,7 @@ describe("shared parts", () => {
             const env = springEnvironment(order, platform);
             assert.equal(env.SPRING_CONFIG_IMPORT, `optional:configserver:http://${cloudConfig.name}:${cloudConfig.port}`);
             assert.equal(springEnvironment(cloudConfig, platform).SPRING_CONFIG_IMPORT, undefined, "the config server does not ask itself");
+            assert.equal(springEnvironment(serviceSpec("service-discovery"), platform).SPRING_CONFIG_IMPORT, undefined, "Eureka has no config client");
         });
 
         it("serves the config server's files from a folder with the native profile first, and from Git otherwise", () => {

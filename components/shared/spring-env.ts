@@ -33,8 +33,11 @@ export function springEnvironment(spec: ServiceSpec, platform: SpringPlatform): 
         // Serves <ctx>/actuator/health/{liveness,readiness} even where Spring does not detect Kubernetes.
         MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED: "true",
         JAVA_TOOL_OPTIONS: platform.javaToolOptions,
-        // Histogram buckets, without which the manual's P95 query (4.2) has nothing to read.
-        MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILES_HISTOGRAM_HTTP_SERVER_REQUESTS: "true",
+        // Histogram buckets, without which the manual's P95 query (4.2) has nothing to read:
+        // management.metrics.distribution.percentiles-histogram.http.server.requests. Spring
+        // maps a variable to a dashed name with the dash removed; written PERCENTILES_HISTOGRAM
+        // it binds into the `percentiles` map of numbers, and no service starts.
+        MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: "true",
         // Both spellings: the plain one, and the zone form that survives relaxed binding of map keys.
         EUREKA_CLIENT_SERVICE_URL_DEFAULTZONE: eureka,
         EUREKA_CLIENT_REGION: "default",
@@ -50,9 +53,9 @@ export function springEnvironment(spec: ServiceSpec, platform: SpringPlatform): 
         // Sleuth samples 10% by default; the stack decides.
         env.SPRING_SLEUTH_SAMPLER_PROBABILITY = String(platform.sampleProbability);
     }
-    if (spec.name !== "cloud-config") {
+    if (spec.configClient) {
         env.SPRING_CONFIG_IMPORT = `optional:configserver:${serviceUrl(serviceSpec("cloud-config"))}`;
-    } else if (platform.nativeConfigDir !== undefined) {
+    } else if (spec.name === "cloud-config" && platform.nativeConfigDir !== undefined) {
         // Files instead of a Git clone (reference-system.md): nothing to fetch at start.
         env.SPRING_PROFILES_ACTIVE = `native,${platform.springProfile}`;
         env.SPRING_CLOUD_CONFIG_SERVER_NATIVE_SEARCH_LOCATIONS = `file:${platform.nativeConfigDir}/`;
