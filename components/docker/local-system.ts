@@ -93,7 +93,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 image: image(pg.image),
                 oneShot: true,
                 env: env(provisionEnv()),
-                files: { "/scripts/provision.sh": scripts["provision.sh"]! },
+                files: { "/scripts/provision.sh": scripts["provision.sh"]!, "/scripts/wait-for-server.sh": scripts["wait-for-server.sh"]! },
                 command: ["sh", "/scripts/provision.sh"],
                 resources: pg.backup.resources,
                 after: [postgres],
@@ -107,7 +107,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 name: `${POSTGRES.name}-backup`,
                 image: image(pg.image),
                 env: { ...env(superuserEnv()), BACKUP_DIR: "/backups", BACKUP_RETENTION: String(pg.backup.retention), BACKUP_SCHEDULE: pg.backup.schedule },
-                files: { "/scripts/backup.sh": scripts["backup.sh"]!, "/scripts/restore.sh": scripts["restore.sh"]! },
+                files: { "/scripts/backup.sh": scripts["backup.sh"]!, "/scripts/restore.sh": scripts["restore.sh"]!, "/scripts/wait-for-server.sh": scripts["wait-for-server.sh"]! },
                 entrypoint: ["sh", "-c"],
                 command: [
                     'env | grep -E "^(PG|BACKUP_)" | sed "s/^/export /" > /scripts/env.sh && ' +
@@ -135,7 +135,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                     image: image(pg.image),
                     oneShot: true,
                     env: { ...env(superuserEnv()), BACKUP_DIR: "/backups", RESTORE_FILE: fetched ? `${FETCHED_DIR}/${file}` : file },
-                    files: { "/scripts/restore.sh": scripts["restore.sh"]! },
+                    files: { "/scripts/restore.sh": scripts["restore.sh"]!, "/scripts/wait-for-server.sh": scripts["wait-for-server.sh"]! },
                     command: ["sh", "/scripts/restore.sh"],
                     resources: pg.backup.resources,
                     volumes: [{ volume: backupsVolume, path: "/backups" }],

@@ -33,6 +33,8 @@ status="$BACKUP_DIR/.full_backup_$stamp.status"
 trap 'rm -f "$partial" "$status"' EXIT
 
 mkdir -p "$BACKUP_DIR"
+# shellcheck disable=SC1091 # a file beside this one, wherever the scripts are mounted
+. "$(dirname "$0")/wait-for-server.sh"
 echo "backing up ${PGHOST:-local socket} to $final"
 
 # POSIX sh has no pipefail: record pg_dumpall's own exit status beside the pipe.

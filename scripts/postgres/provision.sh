@@ -12,17 +12,8 @@ set -eu
 if [ -n "${PGPASSWORD_FILE:-}" ]; then PGPASSWORD=$(cat "$PGPASSWORD_FILE"); export PGPASSWORD; fi
 
 : "${APP_DATABASES:?APP_DATABASES must list the databases to provision}"
-wait_seconds="${WAIT_SECONDS:-300}"
-
-waited=0
-until pg_isready -q; do
-    if [ "$waited" -ge "$wait_seconds" ]; then
-        echo "PostgreSQL at ${PGHOST:-local socket} not ready after ${wait_seconds}s" >&2
-        exit 1
-    fi
-    sleep 2
-    waited=$((waited + 2))
-done
+# shellcheck disable=SC1091 # a file beside this one, wherever the scripts are mounted
+. "$(dirname "$0")/wait-for-server.sh"
 
 for db in $APP_DATABASES; do
     case "$db" in

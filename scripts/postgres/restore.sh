@@ -33,6 +33,8 @@ if ! gzip -t "$file"; then
     exit 1
 fi
 
+# shellcheck disable=SC1091 # a file beside this one, wherever the scripts are mounted
+. "$(dirname "$0")/wait-for-server.sh"
 echo "restoring $file into ${PGHOST:-local socket}"
 # The dump drops and re-creates every role, including the one we are connected as; those
 # two statements fail harmlessly, so stopping on errors would stop the restore. Any other

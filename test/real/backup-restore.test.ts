@@ -115,9 +115,9 @@ describe("PostgreSQL scripts against a real server", function () {
         for (const f of old) {
             fs.writeFileSync(path.join(backups, f), "an earlier good backup");
         }
-        const result = sh("backup.sh", { ...server.env, PGPORT: "1", BACKUP_DIR: backups, BACKUP_RETENTION: "1" });
+        const result = sh("backup.sh", { ...server.env, PGPORT: "1", BACKUP_DIR: backups, BACKUP_RETENTION: "1", WAIT_SECONDS: "2" });
         assert.notEqual(result.status, 0);
-        assert.match(result.stderr, /pg_dumpall failed/);
+        assert.match(result.stderr, /PostgreSQL at 127\.0\.0\.1 not ready after 2s/);
         assert.deepEqual(fs.readdirSync(backups).sort(), old, "no backup deleted, no partial file left");
     });
 

@@ -1,0 +1,67 @@
+/**
+ * scripts/postgres/wait-for-server.sh, which provision.sh, backup.sh and restore.sh source
+ * before they connect, run by a real shell with `pg_isready` and `sleep` stood in for.
+ * Found on live pods: a new Job pod's first connections were refused until the
+ * NetworkPolicy enforcer knew its address, and each retry was a new pod, so the pre-upgrade
+ * backup failed every try.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const SCRIPTS = path.resolve(__dirname, "..", "scripts", "postgres");
+
+/** Sources the helper with a pg_isready that answers after `refusals` refusals. */
+function waitWith(refusals: number, waitSeconds?: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wait-for-server-"));
+    try {
+        const calls = path.join(dir, "calls");
+        fs.writeFileSync(calls, "");
+        fs.writeFileSync(
+            path.join(dir, "pg_isready"),
+            `#!/bin/sh\necho x >> "${calls}"\n[ "$(wc -l < "${calls}")" -gt ${refusals} ] || exit 2\n`,
+            { mode: 0o755 },
+        );
+        fs.writeFileSync(path.join(dir, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+        const result = spawnSync("sh", ["-c", `. "${SCRIPTS}/wait-for-server.sh" && echo connected`], {
+            env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PGHOST: "postgres-service", ...(waitSeconds ? { WAIT_SECONDS: waitSeconds } : {}) },
+            encoding: "utf8",
+        });
+        return { ...result, calls: fs.readFileSync(calls, "utf8").split("\n").filter(Boolean).length };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+describe("waiting for PostgreSQL before connecting", () => {
+    it("goes on as soon as the server answers, however many refusals came first", () => {
+        const r = waitWith(3);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout.trim(), "connected");
+        assert.equal(r.calls, 4);
+    });
+
+    it("does not ask twice when the server answers at once", () => {
+        assert.equal(waitWith(0).calls, 1);
+    });
+
+    it("gives up after WAIT_SECONDS, naming the server", () => {
+        const r = waitWith(1000, "6");
+        assert.notEqual(r.status, 0);
+        assert.doesNotMatch(r.stdout, /connected/);
+        assert.match(r.stderr, /PostgreSQL at postgres-service not ready after 6s/);
+        assert.equal(r.calls, 4, "asks at 0, 2, 4 and 6 s, then stops");
+    });
+
+    for (const script of ["provision.sh", "backup.sh", "restore.sh"]) {
+        it(`${script} waits before it first connects`, () => {
+            const text = fs.readFileSync(path.join(SCRIPTS, script), "utf8");
+            const wait = text.indexOf('. "$(dirname "$0")/wait-for-server.sh"');
+            assert.ok(wait > 0, `${script} does not source wait-for-server.sh`);
+            const firstClient = text.search(/^[^#\n]*\b(psql|pg_dumpall)\b/m);
+            assert.ok(firstClient < 0 || wait < firstClient, `${script} connects before it waits`);
+        });
+    }
+});
