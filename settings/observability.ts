@@ -53,7 +53,8 @@ export interface ObservabilitySettings {
         readonly retention: string;
         readonly alerts: AlertThresholds;
         readonly prometheus: StoredToolSettings;
-        readonly grafana: StoredToolSettings;
+        /** Undefined when metrics.grafana.enabled is false: Prometheus without dashboards. */
+        readonly grafana?: StoredToolSettings;
     };
     /** Alertmanager and who it notifies; only with metrics, whose alerts it routes. */
     readonly alerting?: AlertingSettings;

@@ -12,7 +12,8 @@ type Key = (...path: string[]) => string;
 export function publishable(observability: ObservabilitySettings): Record<string, number> {
     const tools = [
         ...(observability.tracing ? [ZIPKIN] : []),
-        ...(observability.metrics ? [PROMETHEUS, GRAFANA] : []),
+        ...(observability.metrics ? [PROMETHEUS] : []),
+        ...(observability.metrics?.grafana ? [GRAFANA] : []),
         ...(observability.logging ? [KIBANA] : []),
     ];
     return Object.fromEntries([...SERVICES.map((s) => [s.name, s.port] as const), ...tools.map((t) => [t.name, t.port] as const)]);

@@ -87,7 +87,7 @@ export function resolveObservability(
                   retention: metrics.retention,
                   alerts: { ...d.metrics.alerts, ...override.metrics?.alerts },
                   prometheus: stored(d.metrics.prometheus, override.metrics?.prometheus, at("metrics", "prometheus")),
-                  grafana: stored(d.metrics.grafana, override.metrics?.grafana, at("metrics", "grafana")),
+                  ...(override.metrics?.grafana?.enabled === false ? {} : { grafana: stored(d.metrics.grafana, override.metrics?.grafana, at("metrics", "grafana")) }),
               }
             : undefined;
     }

@@ -252,7 +252,7 @@ export const observabilityOverride = strict({
             heapUsedRatio: ratio("share of the maximum heap").optional(),
         }).optional(),
         prometheus: strict({ ...tool, ...storage }).optional(),
-        grafana: strict({ ...tool, ...storage }).optional(),
+        grafana: strict({ enabled: z.boolean().optional(), ...tool, ...storage }).optional(),
     }).optional(),
     alerting: strict({
         enabled: z.boolean().optional(),

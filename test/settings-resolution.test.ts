@@ -196,8 +196,16 @@ describe("settings the components receive", () => {
             assert.equal(o.metrics?.prometheus.image, "registry.example.com/prometheus:v2.53.2");
             assert.equal(o.metrics?.prometheus.storageSize, "7Gi");
             assert.equal(o.metrics?.prometheus.storageClass, "fast");
-            assert.equal(o.metrics?.grafana.storageClass, undefined);
+            assert.ok(o.metrics?.grafana, "Grafana runs unless switched off");
+            assert.equal(o.metrics.grafana.storageClass, undefined);
             assert.equal(obs({ tracing: { sampleProbability: 0.25 } }).tracing?.sampleProbability, 0.25);
+        });
+
+        it("run Prometheus without Grafana when metrics.grafana.enabled is false", () => {
+            const o = obs({ metrics: { grafana: { enabled: false } } });
+            assert.ok(o.metrics?.prometheus);
+            assert.equal(o.metrics.grafana, undefined);
+            assert.ok(obs({ metrics: { grafana: { enabled: true } } }).metrics?.grafana);
         });
 
         it("let a JVM heap take 75% of its memory limit, not more", () => {

@@ -253,25 +253,29 @@ export class LocalSystem extends pulumi.ComponentResource {
                 },
                 ctx,
             );
-            this.grafanaAdminPassword = generatedPassword(children.of("grafana-admin"), settings.secretsRotation, 24);
-            const provisioning = grafanaProvisioning({ tracing: obs.tracing !== undefined, logging: obs.logging !== undefined });
-            declareContainer(
-                {
-                    name: GRAFANA.name,
-                    image: image(obs.metrics.grafana.image),
-                    env: { GF_SECURITY_ADMIN_USER: "admin", GF_SECURITY_ADMIN_PASSWORD: this.grafanaAdminPassword },
-                    files: {
-                        "/etc/grafana/provisioning/datasources/datasources.yaml": provisioning["datasources.yaml"]!,
-                        "/etc/grafana/provisioning/dashboards/dashboards.yaml": provisioning["dashboards.yaml"]!,
-                        ...Object.fromEntries(Object.entries(grafanaDashboards()).map(([file, json]) => [`${DASHBOARDS_DIR}/${file}`, json])),
+            const grafana = obs.metrics.grafana;
+            if (grafana) {
+                this.grafanaAdminPassword = generatedPassword(children.of("grafana-admin"), settings.secretsRotation, 24);
+                const provisioning = grafanaProvisioning({ tracing: obs.tracing !== undefined, logging: obs.logging !== undefined });
+                declareContainer(
+                    {
+                        name: GRAFANA.name,
+                        image: image(grafana.image),
+                        env: { GF_SECURITY_ADMIN_USER: "admin", GF_SECURITY_ADMIN_PASSWORD: this.grafanaAdminPassword },
+                        files: {
+                            "/etc/grafana/provisioning/datasources/datasources.yaml": provisioning["datasources.yaml"]!,
+                            "/etc/grafana/provisioning/dashboards/dashboards.yaml": provisioning["dashboards.yaml"]!,
+                            ...Object.fromEntries(Object.entries(grafanaDashboards()).map(([file, json]) => [`${DASHBOARDS_DIR}/${file}`, json])),
+                        },
+                        publish: hostPort(GRAFANA.name, GRAFANA.port),
+                        healthcheck: `wget -q -O /dev/null http://localhost:${GRAFANA.port}/api/health`,
+                        resources: grafana.resources,
+                        volumes: [{ volume: volume("grafana-data"), path: "/var/lib/grafana" }],
                     },
-                    publish: hostPort(GRAFANA.name, GRAFANA.port),
-                    healthcheck: `wget -q -O /dev/null http://localhost:${GRAFANA.port}/api/health`,
-                    resources: obs.metrics.grafana.resources,
-                    volumes: [{ volume: volume("grafana-data"), path: "/var/lib/grafana" }],
-                },
-                ctx,
-            );
+                    ctx,
+                );
+                urls[GRAFANA.title] = `http://localhost:${hostPort(GRAFANA.name, GRAFANA.port).host}`;
+            }
             if (obs.alerting) {
                 declareContainer(
                     {
@@ -294,7 +298,6 @@ export class LocalSystem extends pulumi.ComponentResource {
                 }
             }
             urls[PROMETHEUS.title] = `http://localhost:${hostPort(PROMETHEUS.name, PROMETHEUS.port).host}`;
-            urls[GRAFANA.title] = `http://localhost:${hostPort(GRAFANA.name, GRAFANA.port).host}`;
         }
 
         // The ten services, each after what it starts after is healthy (manual 9.1).

@@ -127,6 +127,8 @@ export function trafficEdges(settings: Settings, shipperNamespace: string): Edge
             // Prometheus discovers pods through the API server.
             add(pod(PROMETHEUS.name), { external: API_SERVER }, port);
         }
+    }
+    if (observability.metrics?.grafana) {
         // Grafana reads metrics.
         add(pod(GRAFANA.name), pod(PROMETHEUS.name), PROMETHEUS.port);
         if (observability.logging) {

@@ -69,7 +69,7 @@ export class Observability extends pulumi.ComponentResource {
         const tools: [string, Tool, boolean][] = [
             ["Service Discovery", { name: discovery.name, title: discovery.title, port: discovery.port }, true],
             [PROMETHEUS.title, PROMETHEUS, settings.metrics !== undefined],
-            [GRAFANA.title, GRAFANA, settings.metrics !== undefined],
+            [GRAFANA.title, GRAFANA, settings.metrics?.grafana !== undefined],
             [ZIPKIN.title, ZIPKIN, settings.tracing !== undefined],
             [KIBANA.title, KIBANA, settings.logging !== undefined],
             [ALERTMANAGER.title, ALERTMANAGER, settings.alerting !== undefined],

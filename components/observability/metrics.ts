@@ -37,9 +37,10 @@ export const GRAFANA_SECRET = "grafana-admin";
  */
 export class Metrics extends pulumi.ComponentResource {
     readonly prometheus: ToolWorkload;
-    readonly grafana: ToolWorkload;
-    /** Grafana's admin password, secret. */
-    readonly grafanaAdminPassword: pulumi.Output<string>;
+    /** Undefined when the stack turns Grafana off (metrics.grafana.enabled: false). */
+    readonly grafana?: ToolWorkload;
+    /** Grafana's admin password, secret; undefined without Grafana. */
+    readonly grafanaAdminPassword?: pulumi.Output<string>;
 
     constructor(name: string, args: MetricsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ecommerce:k8s:Metrics", name, {}, opts);
@@ -104,11 +105,26 @@ export class Metrics extends pulumi.ComponentResource {
             { ...reader.opts, dependsOn: [promConfig] },
         );
 
-        this.grafanaAdminPassword = generatedPassword(children.of("grafana-admin"), args.secretsRotation, 24);
+        if (settings.grafana) {
+            const grafana = this.declareGrafana(settings.grafana, args, meta, children);
+            this.grafana = grafana.workload;
+            this.grafanaAdminPassword = grafana.adminPassword;
+        }
+        this.registerOutputs({});
+    }
+
+    /** Grafana (3000) with its datasources and the manual's dashboard, behind a generated admin password. */
+    private declareGrafana(
+        grafanaSettings: NonNullable<MetricsArgs["settings"]["grafana"]>,
+        args: MetricsArgs,
+        meta: (objectName: string) => k8s.types.input.meta.v1.ObjectMeta,
+        children: Children,
+    ): { workload: ToolWorkload; adminPassword: pulumi.Output<string> } {
+        const adminPassword = generatedPassword(children.of("grafana-admin"), args.secretsRotation, 24);
         const secretChild = children.of(GRAFANA_SECRET);
         const secret = new k8s.core.v1.Secret(
             secretChild.name,
-            { metadata: meta(GRAFANA_SECRET), type: "Opaque", stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword } },
+            { metadata: meta(GRAFANA_SECRET), type: "Opaque", stringData: { "admin-user": "admin", "admin-password": adminPassword } },
             secretChild.opts,
         );
         const grafanaFiles = grafanaProvisioning({ tracing: args.tracing, logging: args.logging });
@@ -127,13 +143,13 @@ export class Metrics extends pulumi.ComponentResource {
         ];
         const credentialsMount = { name: "credentials", mountPath: credentials, readOnly: true };
         const grafana = children.of(GRAFANA.name);
-        this.grafana = new ToolWorkload(
+        const workload = new ToolWorkload(
             grafana.name,
             {
                 namespace: args.namespace,
                 stack: args.stack,
                 tool: GRAFANA,
-                settings: settings.grafana,
+                settings: grafanaSettings,
                 uid: 472,
                 env: adminEnv,
                 // Grafana reads the admin password from the environment only when it creates its
@@ -141,14 +157,14 @@ export class Metrics extends pulumi.ComponentResource {
                 initContainers: [
                     {
                         name: "set-admin-password",
-                        image: settings.grafana.image,
+                        image: grafanaSettings.image,
                         command: [
                             "sh",
                             "-c",
                             `if [ -f /var/lib/grafana/grafana.db ]; then grafana cli --homepath /usr/share/grafana admin reset-admin-password --password-from-stdin < ${credentials}/admin-password; fi`,
                         ],
                         env: adminEnv,
-                        resources: withScratch(settings.grafana.resources),
+                        resources: withScratch(grafanaSettings.resources),
                         securityContext: restrictedContainerSecurity(),
                         volumeMounts: [
                             { name: "data", mountPath: "/var/lib/grafana" },
@@ -157,9 +173,9 @@ export class Metrics extends pulumi.ComponentResource {
                         ],
                     },
                 ],
-                podAnnotations: { [SECRET_DIGEST_ANNOTATION]: secretDigest([this.grafanaAdminPassword]) },
+                podAnnotations: { [SECRET_DIGEST_ANNOTATION]: secretDigest([adminPassword]) },
                 readinessPath: "/api/health",
-                storage: { size: settings.grafana.storageSize, storageClass: settings.grafana.storageClass, mountPath: "/var/lib/grafana" },
+                storage: { size: grafanaSettings.storageSize, storageClass: grafanaSettings.storageClass, mountPath: "/var/lib/grafana" },
                 volumes: [
                     { name: "provisioning", configMap: { name: "grafana-provisioning", items: [{ key: "datasources.yaml", path: "datasources/datasources.yaml" }, { key: "dashboards.yaml", path: "dashboards/dashboards.yaml" }] } },
                     { name: "dashboards", configMap: { name: "grafana-dashboards" } },
@@ -175,6 +191,6 @@ export class Metrics extends pulumi.ComponentResource {
             },
             { ...grafana.opts, dependsOn: [secret, provisioning, dashboardMap] },
         );
-        this.registerOutputs({});
+        return { workload, adminPassword };
     }
 }
