@@ -21,9 +21,11 @@ describe("shell scripts", function () {
         });
     }
 
-    for (const script of ["scripts/build-go-tool.sh", ".ci/run"]) {
+    const nodeScripts = fs.readdirSync(path.join(ROOT, "scripts", "node")).filter((f) => f.endsWith(".sh")).map((f) => path.join("scripts", "node", f));
+    for (const script of ["scripts/build-go-tool.sh", ".ci/run", ...nodeScripts]) {
         it(`${script} passes ShellCheck`, () => {
-            const result = spawnSync("shellcheck", [script], { cwd: ROOT, encoding: "utf8" });
+            // -x: follow what a script sources (the node scripts share scripts/node/lib.sh).
+            const result = spawnSync("shellcheck", ["-x", script], { cwd: ROOT, encoding: "utf8" });
             assert.equal(result.status, 0, result.stdout);
         });
     }
