@@ -15,7 +15,7 @@ describe("capacity in review", () => {
     });
 
     it("covers every Kubernetes stack, with what the declared objects request", async () => {
-        assert.deepEqual(Object.keys(now).sort(), ["dev", "prod"]);
+        assert.deepEqual(Object.keys(now).sort(), ["dev", "node", "prod"]);
         const prod = capacityRange((await declare({ stack: "prod" })).objects);
         assert.deepEqual(now.prod, prod);
         // The manual's prod: 8 autoscaled services at 2 → 10 replicas of 500m; more at max than at min.

@@ -76,7 +76,7 @@ describe("render command", () => {
     it("rejects an unknown stack, listing the stacks there are", () => {
         const result = renderCli("--stack", "staging", "--out", out);
         assert.notEqual(result.status, 0);
-        assert.match(result.stderr, /--stack is required, one of: dev, local, prod/);
+        assert.match(result.stderr, /--stack is required, one of: dev, local, node, prod/);
     });
 });
 
