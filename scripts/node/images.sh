@@ -44,7 +44,12 @@ built() { # ref (a services reference stands for all ten)
   [[ -z "${FORCE:-}" ]] || return 1
   local s
   if [[ "$1" == *"<service>"* ]]; then
-    for s in "${SERVICES[@]}"; do docker image inspect "${1/<service>/$s}" >/dev/null 2>&1 || return 1; done
+    # Built from this commit with this patch: a changed patch rebuilds them.
+    local want
+    want="$(services_source)"
+    for s in "${SERVICES[@]}"; do
+      [[ "$(docker image inspect -f '{{index .Config.Labels "ecommerce.source"}}' "${1/<service>/$s}" 2>/dev/null)" == "$want" ]] || return 1
+    done
   else
     docker image inspect "$1" >/dev/null 2>&1
   fi
@@ -103,9 +108,15 @@ build_zipkin() {
   docker build -q -t "$1" "$dir" >/dev/null
 }
 
+# What the service images are built from: the pinned commit and the patch's own files.
+services_source() {
+  echo "$SERVICES_COMMIT-$(cd "$HERE/images/services" && find . -type f | sort | xargs sha256sum | sha256sum | cut -c1-12)"
+}
+
 # The sources at the pinned commit, patched, built with Maven (its repository cached).
 services_jars() {
-  local tree="$NODE_CACHE/services-src/$SERVICES_COMMIT"
+  local tree
+  tree="$NODE_CACHE/services-src/$(services_source)"
   if [[ -f "$tree/.built" ]]; then echo "$tree"; return; fi
   rm -rf "$tree"; mkdir -p "$tree"
   if [[ -d "$SERVICES_REPO" ]]; then
@@ -129,7 +140,7 @@ build_services() {
     jar="$(find "$tree/$service/target" -maxdepth 1 -name "$service-v*.jar" | head -1)"
     [[ -f "$jar" ]] || die "no jar for $service in $tree/$service/target"
     cp "$jar" "$dir/app.jar"
-    docker build -q -t "${1/<service>/$service}" "$dir" >/dev/null
+    docker build -q --label "ecommerce.source=$(services_source)" -t "${1/<service>/$service}" "$dir" >/dev/null
     log "built ${1/<service>/$service}"
   done
 }

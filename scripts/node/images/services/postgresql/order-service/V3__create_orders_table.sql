@@ -3,7 +3,8 @@ CREATE TABLE orders (
 	cart_id INTEGER,
 	order_date TIMESTAMP DEFAULT LOCALTIMESTAMP NOT NULL,
 	order_desc VARCHAR(255),
-	order_fee DECIMAL(7, 2),
+	-- Double in the entity: Hibernate's schema validation refuses numeric for it.
+	order_fee DOUBLE PRECISION,
 	created_at TIMESTAMP DEFAULT LOCALTIMESTAMP NOT NULL,
 	updated_at TIMESTAMP
 );

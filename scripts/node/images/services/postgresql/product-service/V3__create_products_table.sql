@@ -4,7 +4,8 @@ CREATE TABLE products (
 	product_title VARCHAR(255),
 	image_url VARCHAR(255),
 	sku VARCHAR(255),
-	price_unit DECIMAL(7, 2),
+	-- Double in the entity: Hibernate's schema validation refuses numeric for it.
+	price_unit DOUBLE PRECISION,
 	quantity INTEGER,
 	created_at TIMESTAMP DEFAULT LOCALTIMESTAMP NOT NULL,
 	updated_at TIMESTAMP
