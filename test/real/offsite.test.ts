@@ -224,8 +224,9 @@ describe("off-site backups against a real S3-compatible server", function () {
     });
 
     it("uploads nothing when the dump failed, and says why", () => {
-        const failed = sh("backup.sh", { ...pg.env, PGPORT: "1", BACKUP_DIR: backups, BACKUP_RETENTION: "3" });
+        const failed = sh("backup.sh", { ...pg.env, PGPORT: "1", BACKUP_DIR: backups, BACKUP_RETENTION: "3", WAIT_SECONDS: "2" });
         assert.notEqual(failed.status, 0);
+        assert.match(failed.stderr, /not ready after 2s/);
         const up = offsite("upload", offsiteEnv());
         assert.notEqual(up.status, 0);
         assert.match(up.stderr, /no dump to upload/);
