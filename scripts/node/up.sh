@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Brings up a one-node Kubernetes cluster on this machine, modelled on Kubernetes' own
-# hack/local-up-cluster.sh: etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
+# Brings up a one-node Kubernetes cluster on this machine, modelled on the local-up-cluster
+# script of Kubernetes' own repository: etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
 # containerd with Debian's CNI plugins, kubelet, kube-proxy, CoreDNS (a pod), metrics-server,
 # kube-router (NetworkPolicy only) and local-path-provisioner (the default StorageClass).
 # All state lives under $NODE_STATE (default ~/.cache/ecommerce-node/state); pod and Service
