@@ -15,11 +15,10 @@ const ROOT = path.resolve(__dirname, "..");
 /** The node's CPU (this kind of machine: 2 cores) less what its own CoreDNS pod requests. */
 const NODE_CPU = 2 - (parseCpu("50m") ?? 0);
 
-/** `images.sh list`: name and reference per image; the services' line stands for all ten. */
+/** `images.sh list`: name and reference per image, each of the services' on a line of its own. */
 function builtImages(): Set<string> {
     const out = execFileSync("bash", [path.join(ROOT, "scripts", "node", "images.sh"), "list"], { encoding: "utf8" });
-    const refs = out.trim().split("\n").map((l) => l.split(" ")[1]!);
-    return new Set(refs.flatMap((ref) => (ref.includes("<service>") ? SERVICE_NAMES.map((s) => ref.replace("<service>", s)) : [ref])));
+    return new Set(out.trim().split("\n").map((l) => l.split(" ")[1]!));
 }
 
 interface PodTemplate {

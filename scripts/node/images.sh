@@ -189,6 +189,9 @@ verb="${1:-}"; shift || true
 case "$verb" in
   build) docker_up; for n in $(names "$@"); do build_one "$n"; done ;;
   load) docker_up; mapfile -t selected < <(names "$@"); load "${selected[@]}" ;;
-  list) for e in "${IMAGES[@]}"; do echo "$e"; done ;;
+  list) # one line per image; the services' entry expands to its ten images
+    for e in "${IMAGES[@]}"; do
+      if [[ "$e" == *"<service>"* ]]; then for s in "${SERVICES[@]}"; do echo "${e/<service>/$s}"; done; else echo "$e"; fi
+    done ;;
   *) echo "usage: images.sh build|load|list [NAME...]" >&2; exit 2 ;;
 esac
