@@ -149,6 +149,10 @@ healthzBindAddress: 127.0.0.1
 serializeImagePulls: false
 resolvConf: /etc/resolv.conf
 evictionHard: {memory.available: 500Mi, nodefs.available: 5%, imagefs.available: 5%}
+# No image garbage collection: nothing here can be pulled again, and a shared disk's usage
+# can pass the default 85% for reasons that are not the node's (builds, caches).
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
 YAML
 launch kubelet "$BIN/kubelet" --config="$STATE/kubelet/config.yaml" --kubeconfig="$PKI/kubelet-client.kubeconfig" \
   --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" --root-dir="$STATE/kubelet" --cert-dir="$STATE/kubelet/pki" --v=1
