@@ -68,6 +68,9 @@ export class LocalSystem extends pulumi.ComponentResource {
         };
         const hostPort = (container: string, internal: number) => ({ internal, host: settings.docker.hostPorts[container] ?? internal });
         const scripts = scriptFiles();
+        // The PostgreSQL scripts a container runs, at /scripts, with the helper each one sources.
+        const pgScripts = (...names: string[]) =>
+            Object.fromEntries([...names, "wait-for-server.sh"].map((name) => [`/scripts/${name}`, scripts[name]!]));
 
         // PostgreSQL, reachable as `postgres-service` as in the manual, its roles, and its backups.
         const pg = settings.postgres;
@@ -93,7 +96,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 image: image(pg.image),
                 oneShot: true,
                 env: env(provisionEnv()),
-                files: { "/scripts/provision.sh": scripts["provision.sh"]!, "/scripts/wait-for-server.sh": scripts["wait-for-server.sh"]! },
+                files: pgScripts("provision.sh"),
                 command: ["sh", "/scripts/provision.sh"],
                 resources: pg.backup.resources,
                 after: [postgres],
@@ -107,7 +110,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 name: `${POSTGRES.name}-backup`,
                 image: image(pg.image),
                 env: { ...env(superuserEnv()), BACKUP_DIR: "/backups", BACKUP_RETENTION: String(pg.backup.retention), BACKUP_SCHEDULE: pg.backup.schedule },
-                files: { "/scripts/backup.sh": scripts["backup.sh"]!, "/scripts/restore.sh": scripts["restore.sh"]!, "/scripts/wait-for-server.sh": scripts["wait-for-server.sh"]! },
+                files: pgScripts("backup.sh", "restore.sh"),
                 entrypoint: ["sh", "-c"],
                 command: [
                     'env | grep -E "^(PG|BACKUP_)" | sed "s/^/export /" > /scripts/env.sh && ' +
@@ -135,7 +138,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                     image: image(pg.image),
                     oneShot: true,
                     env: { ...env(superuserEnv()), BACKUP_DIR: "/backups", RESTORE_FILE: fetched ? `${FETCHED_DIR}/${file}` : file },
-                    files: { "/scripts/restore.sh": scripts["restore.sh"]!, "/scripts/wait-for-server.sh": scripts["wait-for-server.sh"]! },
+                    files: pgScripts("restore.sh"),
                     command: ["sh", "/scripts/restore.sh"],
                     resources: pg.backup.resources,
                     volumes: [{ volume: backupsVolume, path: "/backups" }],
