@@ -4,6 +4,7 @@
  * node_modules linked in. What the suite and `npm run bench:e2e` drive the CLI through.
  * `<root>/env.sh` holds its (throwaway) backend and passphrase, to inspect a kept one by hand.
  */
+import { strict as assert } from "assert";
 import { spawn, type ChildProcess } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
@@ -19,6 +20,12 @@ export interface CliResult {
     readonly stdout: string;
     readonly stderr: string;
     readonly seconds: number;
+}
+
+/** Asserts a CLI run succeeded, showing its output when it did not. */
+export function ok(result: CliResult, what: string): CliResult {
+    assert.equal(result.code, 0, `${what} failed (exit ${result.code}):\n${(result.stdout + result.stderr).slice(-5000)}`);
+    return result;
 }
 
 /** What a user's clone has: no dependencies, build output or earlier renders. */

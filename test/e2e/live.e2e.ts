@@ -7,17 +7,13 @@
 import { strict as assert } from "assert";
 import { spawn, type ChildProcess } from "child_process";
 import { SERVICES } from "../../catalog";
-import { kubectl, namespaceExists, waitUntilGone } from "../../e2e/cluster";
+import { liveObjects, namespaceExists, waitUntilGone } from "../../e2e/cluster";
 import { readiness, type E2eTarget } from "../../e2e/prerequisites";
 import { projectName, stackConfig } from "../../offline/stack-config";
-import { Workspace, type CliResult } from "../../e2e/workspace";
+import { ok, Workspace } from "../../e2e/workspace";
+import { freePort } from "../real/ports";
 
 const LIVE_VARIABLE = "E2E_LIVE_STACK";
-
-function ok(result: CliResult, what: string): CliResult {
-    assert.equal(result.code, 0, `${what} failed (exit ${result.code}):\n${(result.stdout + result.stderr).slice(-5000)}`);
-    return result;
-}
 
 interface Workload {
     metadata: { name: string };
@@ -27,7 +23,7 @@ interface Workload {
 
 /** A local port forwarded to a Service of the stack, closed by `close`. */
 async function forward(target: E2eTarget, namespace: string, service: string, port: number): Promise<{ url: string; close(): void }> {
-    const local = 20000 + Math.floor(Math.random() * 20000);
+    const local = await freePort();
     const child: ChildProcess = spawn("kubectl", ["--kubeconfig", target.kubeconfig, "--context", target.context, "-n", namespace, "port-forward", `svc/${service}`, `${local}:${port}`], {
         stdio: ["ignore", "pipe", "pipe"],
     });
@@ -80,7 +76,7 @@ describe("the system on live pods", function () {
     it("comes up from empty, waiting for every workload and the smoke test", async function () {
         const up = ok(await ws.pulumi(["up", "-s", stack!, "--yes", "--skip-preview"], 1800), "up from empty");
         console.log(`    pulumi up from empty to every workload ready: ${up.seconds.toFixed(0)} s`);
-        const workloads = () => (JSON.parse(kubectl(target, ["get", "deployments,statefulsets", "-n", namespace, "-o", "json"])) as { items: Workload[] }).items;
+        const workloads = () => liveObjects(target, [namespace], ["Deployment", "StatefulSet"]).filter((o) => o.kind !== "Namespace").map((o) => o.raw as unknown as Workload);
         const unready = () => workloads().filter((w) => (w.status.readyReplicas ?? 0) < (w.spec.replicas ?? 1)).map((w) => w.metadata.name);
         // Every workload has a ready pod now; one its autoscaler grew during the JVMs'
         // start-up burst may still be starting the extra pods, which get five minutes.

@@ -15,7 +15,7 @@ import { ConfigProbe, type ProbeResult } from "../../e2e/config-probe";
 import { predictedChanges, protectedObjects } from "../../e2e/predict";
 import { readiness, type E2eTarget } from "../../e2e/prerequisites";
 import { changed, parsePreview } from "../../lib/preview-steps";
-import { Workspace, type CliResult } from "../../e2e/workspace";
+import { ok, Workspace, type CliResult } from "../../e2e/workspace";
 import { MANUAL_SERVICES } from "../sources";
 import { projectWith } from "../support";
 import { CLI_GAVE_TRICKY, CLI_TYPED_CASES, TRICKY_STACK } from "../fixtures/cli-config";
@@ -32,11 +32,6 @@ before(function () {
     console.log(`  end-to-end suite against context "${target.context}" of ${target.kubeconfig}`);
 });
 
-/** Asserts a CLI run succeeded, showing its output when it did not. */
-function ok(result: CliResult, what: string): CliResult {
-    assert.equal(result.code, 0, `${what} failed (exit ${result.code}):\n${(result.stdout + result.stderr).slice(-5000)}`);
-    return result;
-}
 
 const output = (r: CliResult) => `${r.stdout}\n${r.stderr}`;
 
