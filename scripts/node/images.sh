@@ -132,15 +132,16 @@ services_jars() {
 }
 
 build_services() {
-  local tree service dir jar
+  local tree service dir jar label
   built "$(reference jre)" || FORCE='' build_one jre
   tree="$(services_jars)"
+  label="$(services_source)"
   for service in "${SERVICES[@]}"; do
     dir="$(context services)"
     jar="$(find "$tree/$service/target" -maxdepth 1 -name "$service-v*.jar" | head -1)"
     [[ -f "$jar" ]] || die "no jar for $service in $tree/$service/target"
     cp "$jar" "$dir/app.jar"
-    docker build -q --label "ecommerce.source=$(services_source)" -t "${1/<service>/$service}" "$dir" >/dev/null
+    docker build -q --label "ecommerce.source=$label" -t "${1/<service>/$service}" "$dir" >/dev/null
     log "built ${1/<service>/$service}"
   done
 }
