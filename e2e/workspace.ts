@@ -54,6 +54,7 @@ export class Workspace {
     private constructor(
         readonly root: string,
         readonly target: E2eTarget,
+        passphrase: string = randomBytes(16).toString("hex"),
     ) {
         this.dir = path.join(root, "project");
         this.project = projectName();
@@ -63,7 +64,7 @@ export class Workspace {
             ...process.env,
             KUBECONFIG: target.kubeconfig,
             PULUMI_BACKEND_URL: `file://${path.join(root, "state")}`,
-            PULUMI_CONFIG_PASSPHRASE: randomBytes(16).toString("hex"),
+            PULUMI_CONFIG_PASSPHRASE: passphrase,
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
         };
@@ -83,6 +84,19 @@ export class Workspace {
         }
         fs.symlinkSync(path.join(from, "node_modules"), path.join(ws.dir, "node_modules"), "dir");
         return ws;
+    }
+
+    /**
+     * A workspace an earlier run kept (its root holds `env.sh`, `state/` and `project/`), to
+     * run more scenarios against the stack it left up.
+     */
+    static reopen(root: string, target: E2eTarget): Workspace {
+        const env = fs.readFileSync(path.join(root, "env.sh"), "utf8");
+        const passphrase = /PULUMI_CONFIG_PASSPHRASE='([^']*)'/.exec(env)?.[1];
+        if (!passphrase || !fs.existsSync(path.join(root, "project"))) {
+            throw new Error(`${root} is not a kept workspace (no env.sh with a passphrase, or no project/)`);
+        }
+        return new Workspace(root, target, passphrase);
     }
 
     /** Runs `pulumi <args>` in the copy; never throws on a non-zero exit (callers assert on it). */
