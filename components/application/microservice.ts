@@ -7,6 +7,7 @@ import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
 import { awaitAnnotations, envVars, type Gate, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, type Spread, spreadConstraints, springProbes, waitFor, withScratch } from "../shared/pod";
 import { CONFIG_DIGEST_ANNOTATION, RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "../shared/secret-digest";
 import { Children } from "../shared/naming";
+import { DRAIN_SECONDS, SHUTDOWN_SECONDS } from "../shared/discovery";
 import { springEnvironment, type SpringPlatform } from "../shared/spring-env";
 
 export interface MicroserviceArgs extends SpringPlatform {
@@ -104,6 +105,7 @@ export class Microservice extends pulumi.ComponentResource {
                         spec: {
                             serviceAccountName: spec.name,
                             automountServiceAccountToken: false,
+                            ...(spec.scaling === "horizontal" ? { terminationGracePeriodSeconds: DRAIN_SECONDS + SHUTDOWN_SECONDS } : {}),
                             securityContext: restrictedPodSecurity(),
                             ...(multiple && constraints.length > 0 ? { topologySpreadConstraints: constraints } : {}),
                             initContainers: waitFor([...spec.startsAfter.map(serviceGate), ...(args.extraGates ?? [])], args.waitImage),
@@ -115,6 +117,9 @@ export class Microservice extends pulumi.ComponentResource {
                                     env,
                                     resources: withScratch(args.service.resources),
                                     ...springProbes(spec, PORT_NAME),
+                                    // A replaced replica keeps serving until every caller has
+                                    // learnt of its successor (components/shared/discovery.ts).
+                                    ...(spec.scaling === "horizontal" ? { lifecycle: { preStop: { exec: { command: ["sleep", String(DRAIN_SECONDS)] } } } } : {}),
                                     securityContext: restrictedContainerSecurity(),
                                     volumeMounts: [
                                         { name: "tmp", mountPath: "/tmp" },

@@ -5,6 +5,7 @@
  */
 import { serviceSpec, serviceUrl, type ServiceSpec } from "../../catalog";
 import { ZIPKIN } from "../../catalog/observability";
+import { discoveryEnvironment } from "./discovery";
 
 export interface SpringPlatform {
     readonly springProfile: string;
@@ -45,6 +46,8 @@ export function springEnvironment(spec: ServiceSpec, platform: SpringPlatform): 
         EUREKA_CLIENT_SERVICEURL_MYZONE: eureka,
         // Pod host names do not resolve; each replica must register its own IP.
         EUREKA_INSTANCE_PREFER_IP_ADDRESS: "true",
+        // Short registry caches, so that callers stop sending to a stopped instance in seconds.
+        ...discoveryEnvironment(spec),
     };
     if (platform.sampleProbability === undefined) {
         env.SPRING_ZIPKIN_ENABLED = "false";
