@@ -121,7 +121,8 @@ function resolve(
         datasource: config.datasource,
         postgres,
         observability,
-        smokeTest: config.smokeTest,
+        // Nothing runs to be checked while the services are stopped: the Job would fail every up.
+        smokeTest: config.smokeTest && !config.scaleToZero,
         networkIsolation: config.networkIsolation,
         clusterDns: { ...CLUSTER_DNS_DEFAULTS, ...config.clusterDns },
         internalCidrs: config.clusterNetwork.internalCidrs ?? CLUSTER_NETWORK_DEFAULTS.internalCidrs,

@@ -238,7 +238,11 @@ describe("labels", () => {
 describe("local disk is bounded", () => {
     for (const stack of ["dev", "prod"]) {
         it(`${stack}: every container requests and limits ephemeral storage, and every emptyDir has a size limit`, async () => {
-            const { objects } = await declare({ stack, config: { smokeTest: true, scaleToZero: true, postgres: { restoreFrom: "full_backup_20250101T020000Z.sql.gz" } } });
+            // The smoke test runs while the services do; the restore Job while they are stopped.
+            const running = await declare({ stack, config: { smokeTest: true } });
+            const restoring = await declare({ stack, config: { scaleToZero: true, postgres: { restoreFrom: "full_backup_20250101T020000Z.sql.gz" } } });
+            const objects = [...running.objects, ...restoring.objects.filter((o) => o.kind === "Job")];
+            assert.ok(objects.some((o) => o.kind === "Job" && o.metadata.name === "smoke-test") && objects.some((o) => o.metadata.name === "postgres-restore"));
             const unbounded: string[] = [];
             let containers = 0;
             for (const o of objects) {

@@ -223,6 +223,14 @@ describe("smoke test (manual 9.1)", () => {
         assert.ok(!ofKind(d.objects, "Job").some((j) => j.metadata.name === "smoke-test"));
     });
 
+    it("is not declared while scaleToZero stops the services (found on live pods: it failed the README's restore step 1)", async () => {
+        const stopped = await declare({ stack: "dev", config: { smokeTest: true, scaleToZero: true } });
+        assert.ok(!ofKind(stopped.objects, "Job").some((j) => j.metadata.name === "smoke-test"));
+        assert.ok(!ofKind(stopped.objects, "NetworkPolicy").some((p) => p.metadata.name === "allow-smoke-test"));
+        const running = await declare({ stack: "dev", config: { smokeTest: true, scaleToZero: false } });
+        assert.ok(ofKind(running.objects, "Job").some((j) => j.metadata.name === "smoke-test"));
+    });
+
     it("checks every catalog service directly and every business service through the gateway", async () => {
         const d = await declare({ stack: "prod", config: { smokeTest: true } });
         const script = podTemplate(find(d.objects, "Job", "smoke-test"))!.spec.containers[0]!.command!.join(" ");
