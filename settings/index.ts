@@ -29,6 +29,8 @@ export interface ServiceSettings {
     readonly spec: ServiceSpec;
     readonly image: string;
     readonly replicas: Replicas;
+    /** What `replicas` is whenever the services run (also while scaleToZero stops them): what capacity is sized for. */
+    readonly running: Replicas;
     readonly resources: Resources;
     /** Extra environment from config; applied after the wiring, so it can override it. */
     readonly env: Readonly<Record<string, string>>;
@@ -88,6 +90,8 @@ export interface PostgresSettings {
     readonly image: string;
     readonly storageSize: string;
     readonly storageClass?: string;
+    /** The server's `max_connections`; changing it restarts PostgreSQL. */
+    readonly maxConnections: number;
     readonly resources: Resources;
     readonly backup: BackupSettings;
     /** A backup to restore with a one-off Job; undefined when none is asked for. */

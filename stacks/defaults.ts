@@ -8,6 +8,11 @@ export const POSTGRES_DEFAULTS = {
     image: "docker.io/library/postgres:15.10-alpine",
     storageSize: "10Gi",
     storageClass: "",
+    /**
+     * Room for the manual's autoscaling (six services, 10 replicas each plus one during a
+     * roll-out, pools of 5: 330) and the Jobs (components/postgres/connections.ts).
+     */
+    maxConnections: 400,
     resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } },
     backup: {
         schedule: "0 2 * * *",

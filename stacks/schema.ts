@@ -202,6 +202,12 @@ const offsiteOverride = strict({
 
 export const postgresOverride = strict({
     image: imageRef.optional(),
+    maxConnections: z
+        .number({ error: "must be a whole number of connections" })
+        .int("must be a whole number of connections")
+        .min(50, "must be at least 50 (the Jobs and an operator need some beside the services)")
+        .max(10000, "must be at most 10000 (each connection is a server process)")
+        .optional(),
     storageSize: memory.optional(),
     storageClass: storageClass.optional(),
     resources: resourcesOverride.optional(),

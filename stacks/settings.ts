@@ -3,6 +3,7 @@
  * applied here (from the catalog's manual numbers and Pulumi.yaml's declared defaults),
  * so components receive decisions, not optional fields.
  */
+import { connectionsNeeded, OTHER_CONNECTIONS, POOL_SIZE, ROLLOUT_SURGE } from "../components/postgres/connections";
 import { isPublicImage, MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
 import { LOGGING_SUFFIX } from "../catalog/observability";
 import { ConfigError, configKey, configPath, describeIssue } from "./config-error";
@@ -83,12 +84,12 @@ function resolve(
         if (override.resources) {
             checkResources(resources, override.resources, [...path, "resources"], key, problems);
         }
+        const running = replicasFor(spec, override, stackAutoscaling, key(...path), problems);
         services[spec.name] = {
             spec,
             image: override.image ?? `${registry}/${spec.image}:${config.imageTag}`,
-            replicas: config.scaleToZero
-                ? { kind: "fixed", count: 0 }
-                : replicasFor(spec, override, stackAutoscaling, key(...path), problems),
+            replicas: config.scaleToZero ? { kind: "fixed", count: 0 } : running,
+            running,
             resources,
             env: override.env ?? {},
             restartedAt: override.restartedAt || config.restartedAt || undefined,
@@ -96,6 +97,16 @@ function resolve(
     }
 
     const postgres = resolvePostgres(config, { project, stack, secret: secretKeys.includes("postgres") }, key, (...path) => configPath(path), problems);
+    if (config.datasource === "postgres") {
+        const needed = connectionsNeeded(Object.values(services));
+        if (needed > postgres.maxConnections) {
+            problems.push(
+                `${key("postgres", "maxConnections")}: ${postgres.maxConnections} is too few for the services at their autoscalers' maxima: ` +
+                    `${needed} are needed (${POOL_SIZE} per pod, each service's maxReplicas + ${ROLLOUT_SURGE} during a roll-out, plus ${OTHER_CONNECTIONS} for the Jobs and an operator); ` +
+                    "raise it to at least that (PostgreSQL restarts to apply it) or lower autoscaling.maxReplicas",
+            );
+        }
+    }
     const receivers = resolveAlertReceivers(config.alertReceivers, secretKeys.includes("alertReceivers"), key, (...path) => configPath(path), problems);
     const observability = resolveObservability(config.observability, key, problems, receivers);
     const warnings: string[] = [];
@@ -179,6 +190,7 @@ function resolvePostgres(
         image: override.image ?? POSTGRES_DEFAULTS.image,
         storageSize: override.storageSize ?? POSTGRES_DEFAULTS.storageSize,
         storageClass: storageClass || undefined,
+        maxConnections: override.maxConnections ?? POSTGRES_DEFAULTS.maxConnections,
         resources,
         backup: {
             schedule: backup.schedule,

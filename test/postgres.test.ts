@@ -225,7 +225,7 @@ describe("postgres config", () => {
         [{ storageSize: "10GB" }, /ecommerce:postgres\.storageSize: "10GB" is not a positive Kubernetes memory quantity/],
         [{ image: "postgres:latest" }, /ecommerce:postgres\.image: .*latest/],
         [{ resources: { requests: { memory: "4Gi" } } }, /ecommerce:postgres\.resources\.requests\.memory: request 4Gi exceeds the limit 1Gi/],
-        [{ backups: {} }, /ecommerce:postgres\.backups: unknown key; allowed keys here: image, storageSize, storageClass, resources, backup, restoreFrom/],
+        [{ backups: {} }, /ecommerce:postgres\.backups: unknown key; allowed keys here: image, maxConnections, storageSize, storageClass, resources, backup, restoreFrom/],
     ] as const) {
         it(`rejects ${JSON.stringify(config)}`, async () => {
             await assert.rejects(runProgram({ stack: "dev", config: { postgres: config } }), (error: unknown) => {

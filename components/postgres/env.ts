@@ -3,6 +3,7 @@
  * environment, written once for both targets. A password is named by its key in the
  * credentials (`SecretRef`): Kubernetes reads it from the Secret, Docker gets the value.
  */
+import { POOL_SIZE } from "./connections";
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { POSTGRES, databaseOwners, type ServiceSpec } from "../../catalog";
@@ -57,6 +58,8 @@ export function datasourceEnv(spec: ServiceSpec & { readonly database: string })
         SPRING_DATASOURCE_USERNAME: spec.database,
         SPRING_DATASOURCE_PASSWORD: { secret: passwordKey(spec.name) },
         SPRING_DATASOURCE_DRIVER_CLASS_NAME: "org.postgresql.Driver",
+        // Bounded, so that every pod the autoscalers may run fits PostgreSQL's max_connections (connections.ts).
+        SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE: String(POOL_SIZE),
     };
 }
 

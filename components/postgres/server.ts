@@ -132,6 +132,8 @@ export class Postgres extends pulumi.ComponentResource {
                                     image: settings.image,
                                     ports: [{ name: "postgres", containerPort: POSTGRES.port, protocol: "TCP" }],
                                     env: server,
+                                    // The image's command with the connection budget; its entrypoint passes these on.
+                                    args: ["postgres", "-c", `max_connections=${settings.maxConnections}`],
                                     resources: withScratch(settings.resources),
                                     startupProbe: { ...ready, periodSeconds: 10, failureThreshold: 30 },
                                     readinessProbe: { ...ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
