@@ -13,6 +13,8 @@ import type { E2eTarget } from "./prerequisites";
 
 export interface PodStatus {
     readonly name: string;
+    /** Unlike the name, new for every pod (a StatefulSet's replacement pod keeps the name). */
+    readonly uid: string;
     /** The workload's name as the pods carry it (`app.kubernetes.io/name`). */
     readonly app: string;
     readonly phase: string;
@@ -25,7 +27,7 @@ export interface PodStatus {
 }
 
 interface PodJson {
-    metadata: { name: string; labels?: Record<string, string>; creationTimestamp: string; deletionTimestamp?: string };
+    metadata: { name: string; uid: string; labels?: Record<string, string>; creationTimestamp: string; deletionTimestamp?: string };
     status: {
         phase: string;
         conditions?: { type: string; status: string; lastTransitionTime: string }[];
@@ -77,6 +79,7 @@ export class LiveSystem {
             const ready = p.status.conditions?.find((c) => c.type === "Ready");
             return {
                 name: p.metadata.name,
+                uid: p.metadata.uid,
                 app: p.metadata.labels?.["app.kubernetes.io/name"] ?? "",
                 phase: p.status.phase,
                 ready: ready?.status === "True",
