@@ -61,7 +61,10 @@ describe("1. start (manual 3.1, 9.1)", function () {
                 up = apps.applications.application.filter((a) => a.instance.some((i) => i.status === "UP")).map((a) => a.name.toLowerCase());
                 return registering.every((n) => up.includes(n)) ? true : undefined;
             }, 5000).catch(() => undefined);
-            assert.deepEqual(registering.filter((n) => !up.includes(n)), [], `Eureka has UP: ${up.join(", ")}`);
+            const missing = registering.filter((n) => !up.includes(n));
+            // What each missing service's Eureka client said, for the failure message.
+            const said = missing.map((n) => `${n}:\n${live.kubectl(["logs", `deployment/${n}`, "-n", live.namespace, "--tail=400"]).split("\n").filter((l) => /registration status|Request execution|404/.test(l)).slice(0, 6).join("\n")}`);
+            assert.deepEqual(missing, [], `Eureka has UP: ${up.join(", ")}\n${said.join("\n")}`);
         } finally {
             eureka.close();
         }
