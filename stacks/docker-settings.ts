@@ -1,4 +1,6 @@
 /** The local Docker target's settings: which host port each published container takes. */
+import * as fs from "fs";
+import * as path from "path";
 import { SERVICES } from "../catalog";
 import { GRAFANA, KIBANA, PROMETHEUS, ZIPKIN } from "../catalog/observability";
 import { DOCKER_DEFAULTS } from "./defaults";
@@ -57,6 +59,12 @@ export function resolveImageBuild(config: StackConfig, key: Key, problems: strin
     if (!build.context) {
         problems.push(`${key("imageBuild", "context")}: is required to build images: the path of a checkout of the services' sources`);
         return undefined;
+    }
+    const folder = path.resolve(build.context);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+        problems.push(
+            `${key("imageBuild", "context")}: ${JSON.stringify(build.context)} is not a folder (${folder}; a relative path starts at the project's folder): it must be a checkout of the services' sources`,
+        );
     }
     const push = build.push ?? false;
     if (config.target === "kubernetes" && (!build.registry || !push)) {

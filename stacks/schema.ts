@@ -49,7 +49,9 @@ const namespace = dnsLabel.superRefine(
 /** What the API server accepts as an Ingress host: a DNS name or a `*.` wildcard one, each label at most 63, never an IP. */
 const hostname = z.string().superRefine((h, ctx) => {
     if (h === "") return;
-    const problem = /^[0-9.]+$/.test(h) || h.includes(":")
+    const problem = /^[a-z][a-z0-9+.-]*:\/\//i.test(h)
+        ? "is a URL; an Ingress host is the name alone, such as shop.example.com (no scheme, port or path)"
+        : /^[0-9.]+$/.test(h) || h.includes(":")
         ? "is an IP address; an Ingress host must be a DNS name such as shop.example.com"
         : h.length > 253
           ? "is longer than 253 characters"
@@ -240,6 +242,14 @@ const duration = z
     .string()
     .superRefine(must((d: string) => parsePrometheusDuration(d) !== undefined, (d) => `${JSON.stringify(d)} must be a Prometheus duration such as "15d", "12h" or "1h30m"`));
 
+/** Prometheus takes a retention of 0 for "unset" and keeps its default 15 days, whatever the volume holds. */
+const retention = duration.superRefine(
+    must(
+        (d: string) => parsePrometheusDuration(d) !== 0,
+        (d) => `${JSON.stringify(d)} is zero, which Prometheus takes as unset: it keeps its default 15 days; give the time to keep, such as "15d" or "12h"`,
+    ),
+);
+
 const tool = { image: imageRef.optional(), resources: resourcesOverride.optional() };
 const storage = { storageSize: memory.optional(), storageClass: storageClass.optional() };
 
@@ -251,7 +261,7 @@ export const observabilityOverride = strict({
     }).optional(),
     metrics: strict({
         enabled: z.boolean().optional(),
-        retention: duration.optional(),
+        retention: retention.optional(),
         alerts: strict({
             errorRate: ratio("share of requests answered 5xx").optional(),
             latencyP95Seconds: z.number({ error: "must be a number of seconds" }).positive("must be more than 0 seconds").optional(),

@@ -7,7 +7,7 @@
  */
 import { SERVICES, type ServiceName } from "../catalog";
 import { springEnvironment, TUNABLE_VARIABLES } from "../components/shared/spring-env";
-import { maxHeapOf, parsePrometheusDuration } from "../lib/durations";
+import { maxHeapOf } from "../lib/durations";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import type { ServiceSettings } from "../settings";
 import type { StackConfig } from "./schema";
@@ -66,9 +66,6 @@ export function doubtfulSettings(config: StackConfig, raw: Readonly<Record<strin
     const found: string[] = [];
     for (const top of ["resources", "autoscaling", "services", "postgres", "observability"] as const) {
         magnitudes(config[top], [top], key, found);
-    }
-    if (config.observability.metrics?.retention !== undefined && parsePrometheusDuration(config.observability.metrics.retention) === 0) {
-        found.push(`${key("observability", "metrics", "retention")}: ${JSON.stringify(config.observability.metrics.retention)} keeps no metrics; Prometheus needs a retention such as "15d"`);
     }
 
     for (const spec of SERVICES) {

@@ -119,6 +119,7 @@ describe("config mistakes", () => {
 
         it("an Ingress host that is an IP address or has a label over 63 characters", () => {
             refused("prod", { ingressHost: "203.0.113.10" }, /ecommerce:ingressHost: "203\.0\.113\.10" is an IP address/);
+            refused("prod", { ingressHost: "https://shop.example.com" }, /ecommerce:ingressHost: "https:\/\/shop\.example\.com" is a URL; an Ingress host is the name alone, such as shop\.example\.com \(no scheme, port or path\)/);
             refused("prod", { ingressHost: `${"x".repeat(64)}.example.com` }, /ecommerce:ingressHost: .* has a label longer than 63 characters/);
         });
 
@@ -151,8 +152,9 @@ describe("config mistakes", () => {
             doubtful({ services: { "order-service": { autoscaling: { maxReplicas: 5_000_000 } } } }, /maxReplicas: 5000000 pods of one service/);
         });
 
-        it("a metrics retention of zero", () => {
-            doubtful({ observability: { metrics: { retention: "0d" } } }, /ecommerce:observability\.metrics\.retention: "0d" keeps no metrics/);
+        it("a metrics retention of zero, which Prometheus would take as its default 15 days", () => {
+            refused("dev", { observability: { metrics: { retention: "0d" } } }, /ecommerce:observability\.metrics\.retention: "0d" is zero, which Prometheus takes as unset: it keeps its default 15 days; give the time to keep, such as "15d"/);
+            refused("dev", { observability: { metrics: { retention: "0h0m" } } }, /retention: "0h0m" is zero/);
         });
 
         it("-Xmx at or above the container's memory limit", () => {

@@ -210,6 +210,7 @@ const MESSAGES: [string, Config, RegExp, string?][] = [
     ["a host port for a name no container has", LOCAL_PORT_OF("Grafana"), /ecommerce:docker\.hostPorts\.Grafana: keys must be container names \(lower-case letters, digits and '-'\), e\.g\. grafana/, "local"],
     ["internal CIDRs as one string", { clusterNetwork: { internalCidrs: "10.0.0.0/8" } }, /ecommerce:clusterNetwork\.internalCidrs: must be a list of IPv4 CIDRs/],
     ["an empty build context", { imageBuild: { context: "" } }, /ecommerce:imageBuild\.context: must be the path of a checkout of the services' sources/, "local"],
+    ["a build context that is not a folder", { imageBuild: { context: "../no-such-checkout" } }, /ecommerce:imageBuild\.context: "\.\.\/no-such-checkout" is not a folder \(\/.*\/no-such-checkout; a relative path starts at the project's folder\): it must be a checkout of the services' sources/, "local"],
     ["a build registry", { imageBuild: { context: "..", registry: "Registry.example.com" } }, /ecommerce:imageBuild\.registry: must be a registry and path such as registry\.example\.com\/shop/, "local"],
 ];
 

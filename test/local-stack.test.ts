@@ -8,6 +8,7 @@ import { ProgramFailure, runProgram } from "../offline/run";
 import { MANUAL_SERVICES, MANUAL_START_ORDER, MANUAL_TOOLS, REFERENCE_SERVICES } from "./sources";
 import { CONTAINER, containerEnv, containerResources, type ContainerInputs } from "./docker-containers";
 import { declare, dependenciesOf, objectName, recorded, type Declared } from "./support";
+import { CHECKOUT } from "./fixtures/checkout";
 
 const containers = (d: Declared) => containerResources(d);
 const container = (d: Declared, name: string): RecordedResource & { inputs: ContainerInputs } => {
@@ -160,28 +161,28 @@ describe("local stack on Docker", () => {
 
 describe("image builds", () => {
     it("builds each service from the checkout and runs what it built, locally", async () => {
-        const d = await declare({ stack: "local", config: { imageBuild: { context: "/src/ecommerce-microservice-backend-app" } } });
+        const d = await declare({ stack: "local", config: { imageBuild: { context: CHECKOUT } } });
         const images = d.resources.filter((r) => r.type === "docker:index/image:Image");
         assert.equal(images.length, MANUAL_SERVICES.length);
         for (const { name } of MANUAL_SERVICES) {
             const image = images.find((i) => i.name.endsWith(`${name}-image`))!.inputs as { imageName: string; build: { dockerfile: string; context: string; platform: string }; skipPush: boolean };
-            assert.equal(image.build.dockerfile, `/src/ecommerce-microservice-backend-app/${name}/Dockerfile`);
+            assert.equal(image.build.dockerfile, `${CHECKOUT}/${name}/Dockerfile`);
             // One platform whatever machine builds: an arm64 laptop still builds what amd64 nodes run.
             assert.equal(image.build.platform, "linux/amd64", name);
-            assert.equal(image.build.context, "/src/ecommerce-microservice-backend-app");
+            assert.equal(image.build.context, CHECKOUT);
             assert.equal(image.skipPush, true);
             assert.equal(container(d, name).inputs.image, image.imageName);
         }
     });
 
     it("pushes for Kubernetes, and runs the pushed digest", async () => {
-        const d = await declare({ stack: "prod", config: { imageBuild: { context: "/src/app", registry: "registry.example.com/shop", push: true } } });
+        const d = await declare({ stack: "prod", config: { imageBuild: { context: CHECKOUT, registry: "registry.example.com/shop", push: true } } });
         const deployment = d.objects.find((o) => o.kind === "Deployment" && o.metadata.name === "order-service")!;
         const image = (deployment.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image;
         assert.match(image, /^registry\.example\.com\/shop\/order-service-ecommerce-boot@sha256:[0-9a-f]{64}$/);
     });
 
     it("refuses a Kubernetes build that is not pushed anywhere", async () => {
-        await assert.rejects(runProgram({ stack: "prod", config: { imageBuild: { context: "/src/app" } } }), /ecommerce:imageBuild: a Kubernetes stack pulls its images from a registry; set imageBuild.registry and imageBuild.push: true/);
+        await assert.rejects(runProgram({ stack: "prod", config: { imageBuild: { context: CHECKOUT } } }), /ecommerce:imageBuild: a Kubernetes stack pulls its images from a registry; set imageBuild.registry and imageBuild.push: true/);
     });
 });

@@ -11,6 +11,7 @@ import * as path from "path";
 import { settingsOf, type Config } from "./settings-judge";
 import type { Replicas } from "../settings";
 import { MANUAL_SERVICES } from "./sources";
+import { CHECKOUT } from "./fixtures/checkout";
 
 const SECRET = ["postgres"];
 const dev = (config: Config = {}) => settingsOf("dev", config, SECRET);
@@ -262,13 +263,13 @@ describe("settings the components receive", () => {
 
         it("builds images only when a context is given, and pushes only when asked", () => {
             assert.equal(local().imageBuild, undefined);
-            assert.deepEqual(local({ imageBuild: { context: "/src/app" } }).imageBuild, { context: "/src/app", registry: undefined, push: false });
-            assert.deepEqual(local({ imageBuild: { context: "/src/app", registry: "registry.example.com/shop", push: true } }).imageBuild, { context: "/src/app", registry: "registry.example.com/shop", push: true });
+            assert.deepEqual(local({ imageBuild: { context: CHECKOUT } }).imageBuild, { context: CHECKOUT, registry: undefined, push: false });
+            assert.deepEqual(local({ imageBuild: { context: CHECKOUT, registry: "registry.example.com/shop", push: true } }).imageBuild, { context: CHECKOUT, registry: "registry.example.com/shop", push: true });
             assert.throws(() => local({ imageBuild: { push: true } }), /ecommerce:imageBuild\.context: is required to build images/);
-            assert.throws(() => prod({ imageBuild: { context: "/src/app", registry: "registry.example.com/shop" } }), /ecommerce:imageBuild: a Kubernetes stack pulls its images from a registry; set imageBuild\.registry and imageBuild\.push: true/);
-            const pushed = prod({ imageBuild: { context: "/src/app", registry: "registry.example.com/shop", push: true } });
+            assert.throws(() => prod({ imageBuild: { context: CHECKOUT, registry: "registry.example.com/shop" } }), /ecommerce:imageBuild: a Kubernetes stack pulls its images from a registry; set imageBuild\.registry and imageBuild\.push: true/);
+            const pushed = prod({ imageBuild: { context: CHECKOUT, registry: "registry.example.com/shop", push: true } });
             assert.equal(pushed.services["order-service"].image.split(":")[0], "registry.example.com/shop/order-service-ecommerce-boot");
-            assert.equal(local({ imageBuild: { context: "/src/app" } }).services["order-service"].image.split("/")[0], "ecommerce-local");
+            assert.equal(local({ imageBuild: { context: CHECKOUT } }).services["order-service"].image.split("/")[0], "ecommerce-local");
         });
     });
 
