@@ -2,6 +2,7 @@
  * The whole system for one stack: read and validate config, then compose the components.
  * Holds no Kubernetes detail; `index.ts` exports what this returns as stack outputs.
  */
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { ApplicationTier } from "../components/application/tier";
 import { Environment } from "../components/environment";
@@ -19,6 +20,7 @@ import { createHash } from "crypto";
 import type { ServiceName } from "../catalog";
 import type { Settings } from "../settings";
 import { loadSettings } from "./settings";
+import { stringKeys, unquotedNumbers } from "./unquoted";
 
 export interface StackOutputs {
     readonly namespace: pulumi.Output<string>;
@@ -61,12 +63,19 @@ export function secretConfigKeys(project: string, keys: readonly string[]): stri
     return keys.filter((key) => isConfigSecret(`${project}:${key}`));
 }
 
+/** What the stack file itself shows and the engine's values hide (the program runs in the project's folder). */
+function stackFileProblems(project: string, stack: string, raw: Readonly<Record<string, string>>): string[] {
+    const stackFile = `Pulumi.${stack}.yaml`;
+    if (!fs.existsSync(stackFile) || !fs.existsSync("Pulumi.yaml")) return [];
+    return unquotedNumbers(fs.readFileSync(stackFile, "utf8"), project, stringKeys(fs.readFileSync("Pulumi.yaml", "utf8")), raw);
+}
+
 export function currentSettings(): Settings {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     const foreign = Object.keys(pulumi.runtime.allConfig()).filter((key) => !key.startsWith(`${project}:`));
     const raw = projectConfig(project);
-    return loadSettings(raw, project, stack, foreign, secretConfigKeys(project, Object.keys(raw)));
+    return loadSettings(raw, project, stack, foreign, secretConfigKeys(project, Object.keys(raw)), stackFileProblems(project, stack, raw));
 }
 
 /** Stack outputs of the local Docker target. */

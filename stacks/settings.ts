@@ -33,8 +33,10 @@ export function loadSettings(
     foreignKeys: readonly string[] = [],
     /** The project's keys the engine holds as secrets, without the prefix. */
     secretKeys: readonly string[] = [],
+    /** Problems found in the stack file itself (stacks/unquoted.ts). */
+    fileProblems: readonly string[] = [],
 ): Settings {
-    const problems: string[] = [];
+    const problems: string[] = [...fileProblems];
     const foreign = foreignKeyProblems(foreignKeys, project);
     problems.push(...foreign.refused);
     for (const key of Object.keys(stackConfig.shape)) {
