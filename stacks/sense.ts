@@ -53,13 +53,18 @@ function magnitudes(value: unknown, path: string[], key: Key, found: string[]): 
     if (field === "cpu" && typeof value === "string") {
         const cores = parseCpu(value) ?? 0;
         if (cores > MAX_SENSIBLE_CORES) {
-            const milli = /^([0-9]+)M$/.exec(value)?.[1] ?? value;
-            found.push(`${key(...path)}: ${JSON.stringify(value)} is ${cores} cores (M is mega); for millicores write "${milli}m"`);
+            const mega = /^([0-9]+)M$/.exec(value)?.[1];
+            found.push(`${key(...path)}: ${JSON.stringify(value)} is ${cores} cores${mega ? " (M is mega)" : ""}; for millicores write "${mega ?? value}m"`);
         }
     }
     if ((field === "replicas" || field === "maxReplicas" || field === "minReplicas") && typeof value === "number" && value > MAX_SENSIBLE_PODS) {
         found.push(`${key(...path)}: ${value} pods of one service is more than any cluster of this system runs; at most ${MAX_SENSIBLE_PODS} is taken without question`);
     }
+}
+
+/** The last -Xmx of JVM options, as written (`-Xmx4g`). */
+function writtenHeap(options: string): string {
+    return [...options.matchAll(/(?:^|\s)(-Xmx\S+)/g)].at(-1)?.[1] ?? "-Xmx";
 }
 
 export function doubtfulSettings(config: StackConfig, raw: Readonly<Record<string, string>>, services: Readonly<Record<ServiceName, ServiceSettings>>, key: Key): string[] {
@@ -68,15 +73,21 @@ export function doubtfulSettings(config: StackConfig, raw: Readonly<Record<strin
         magnitudes(config[top], [top], key, found);
     }
 
+    // The stack-wide -Xmx is reported once, naming every service it does not fit.
+    const overStackHeap: string[] = [];
     for (const spec of SERVICES) {
         const service = services[spec.name];
         const at = (...path: string[]) => key("services", spec.name, ...path);
-        const options = service.env.JAVA_TOOL_OPTIONS ?? config.javaToolOptions;
+        const own = service.env.JAVA_TOOL_OPTIONS !== undefined;
+        const options = own ? service.env.JAVA_TOOL_OPTIONS! : config.javaToolOptions;
         const heap = maxHeapOf(options);
         const limit = parseMemory(service.resources.limits.memory) ?? Infinity;
         if (heap !== undefined && heap >= limit) {
-            const where = service.env.JAVA_TOOL_OPTIONS !== undefined ? at("env", "JAVA_TOOL_OPTIONS") : key("javaToolOptions");
-            found.push(`${where}: -Xmx (${heap} bytes) is not below ${spec.name}'s memory limit ${service.resources.limits.memory}; the container is killed before the heap is full`);
+            if (own) {
+                found.push(`${at("env", "JAVA_TOOL_OPTIONS")}: ${writtenHeap(options)} is not below ${spec.name}'s memory limit ${service.resources.limits.memory}; the container is killed before the heap is full`);
+            } else {
+                overStackHeap.push(`${spec.name} (${service.resources.limits.memory})`);
+            }
         }
         const wiring = Object.keys(springEnvironment(spec, { springProfile: "", javaToolOptions: "", sampleProbability: 1 })).filter((v) => !TUNABLE_VARIABLES.includes(v));
         for (const name of Object.keys(service.env)) {
@@ -91,6 +102,11 @@ export function doubtfulSettings(config: StackConfig, raw: Readonly<Record<strin
                     `but datasource is "embedded" (the dev profile's H2); keep "dev" or use datasource "postgres" with rebuilt images`,
             );
         }
+    }
+    if (overStackHeap.length > 0) {
+        found.push(
+            `${key("javaToolOptions")}: ${writtenHeap(config.javaToolOptions)} is not below the memory limit of ${overStackHeap.join(", ")}; the container is killed before the heap is full`,
+        );
     }
 
     const local = config.ingressHost === "localhost" || config.ingressHost.endsWith(".localhost");

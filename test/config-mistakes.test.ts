@@ -158,7 +158,10 @@ describe("config mistakes", () => {
         });
 
         it("-Xmx at or above the container's memory limit", () => {
-            doubtful({ javaToolOptions: "-XX:MaxRAMPercentage=75 -Xmx2g" }, /ecommerce:javaToolOptions: -Xmx \(2147483648 bytes\) is not below cloud-config's memory limit/);
+            doubtful({ javaToolOptions: "-XX:MaxRAMPercentage=75 -Xmx2g" }, /ecommerce:javaToolOptions: -Xmx2g is not below the memory limit of cloud-config \((768Mi|1Gi)\), service-discovery \((768Mi|1Gi)\), api-gateway/);
+            // Once for the stack-wide value, not once per service.
+            const judged = judge("dev", { javaToolOptions: "-Xmx2g" });
+            assert.ok("warnings" in judged && judged.warnings.filter((w) => w.includes("-Xmx")).length === 1, JSON.stringify(judged));
             doubtful({ services: { "order-service": { env: { JAVA_TOOL_OPTIONS: "-Xmx1g" } } } }, /ecommerce:services\.order-service\.env\.JAVA_TOOL_OPTIONS: -Xmx/);
             accepted("prod", { javaToolOptions: "-Xmx512m" });
         });
