@@ -6,7 +6,7 @@
 import { connectionsNeeded, OTHER_CONNECTIONS, POOL_SIZE, ROLLOUT_SURGE } from "../components/postgres/connections";
 import { isPublicImage, MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
 import { LOGGING_SUFFIX } from "../catalog/observability";
-import { ConfigError, configKey, configPath, describeIssue } from "./config-error";
+import { ConfigError, configKey, configPath, describeIssue, writtenValue } from "./config-error";
 import { resolveAlertReceivers } from "./alert-receivers";
 import { resolveOffsite, resolveRestore, type StackIdentity } from "./backup-settings";
 import { resolveConfigServer } from "./config-server-settings";
@@ -47,7 +47,7 @@ export function loadSettings(
     const parsed = stackConfig.safeParse(raw);
     if (!parsed.success) {
         problems.push(
-            ...parsed.error.issues.filter((i) => raw[String(i.path[0])] !== undefined || i.path.length === 0).map((i) => describeIssue(project, i)),
+            ...parsed.error.issues.filter((i) => raw[String(i.path[0])] !== undefined || i.path.length === 0).map((i) => describeIssue(project, i, writtenValue(raw, i.path, secretKeys))),
         );
     }
     if (problems.length > 0 || !parsed.success) {

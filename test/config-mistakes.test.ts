@@ -245,3 +245,26 @@ describe("config mistakes", () => {
         });
     });
 });
+
+describe("messages show the value as written, except where it may be a credential", () => {
+    const error = (config: Config, stack = "dev") => {
+        const judged = judge(stack, config);
+        assert.ok("error" in judged, JSON.stringify(judged));
+        return judged.error;
+    };
+
+    it("names the value for a namespace, a storage class, a registry and an image tag", () => {
+        assert.match(error({ namespace: "Dev_1" }), /ecommerce:namespace: must be a DNS label.*; written: "Dev_1"/);
+        assert.match(error({ postgres: { storageClass: "Fast SSD" } }), /ecommerce:postgres\.storageClass: must be empty .*; written: "Fast SSD"/);
+        assert.match(error({ imageRegistry: "HTTP://x" }), /ecommerce:imageRegistry: must be a registry and path .*; written: "HTTP:\/\/x"/);
+        assert.match(error({ imageTag: "bad tag!" }), /ecommerce:imageTag: must be an image tag .*; written: "bad tag!"/);
+    });
+
+    it("never repeats a receiver URL, an off-site credential or a secret key's value", () => {
+        const url = "ftp://hooks.example.com/T0KEN-IN-URL";
+        assert.ok(!error({ alertReceivers: { L1: { webhook: [{ url }] } } }).includes("T0KEN"));
+        assert.ok(!error({ postgres: { backup: { offsite: { endpoint: "https://s3.example.com", bucket: "b", accessKeyId: "AKIA", secretAccessKey: 12345 } } } }).includes("12345"));
+        const judged = judge("dev", { imageTag: "s3cret tag" }, ["imageTag"]);
+        assert.ok("error" in judged && !judged.error.includes("s3cret"), JSON.stringify(judged));
+    });
+});
