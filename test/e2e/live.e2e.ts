@@ -5,13 +5,12 @@
  * asserts on what the running system does. Skipped without E2E_LIVE_STACK.
  */
 import { strict as assert } from "assert";
-import { spawn, type ChildProcess } from "child_process";
 import { SERVICES } from "../../catalog";
 import { liveObjects, namespaceExists, waitUntilGone } from "../../e2e/cluster";
+import { LiveSystem } from "../../e2e/live";
 import { readiness, type E2eTarget } from "../../e2e/prerequisites";
 import { projectName, stackConfig } from "../../offline/stack-config";
 import { ok, Workspace } from "../../e2e/workspace";
-import { freePort } from "../real/ports";
 
 const LIVE_VARIABLE = "E2E_LIVE_STACK";
 
@@ -19,25 +18,6 @@ interface Workload {
     metadata: { name: string };
     spec: { replicas?: number };
     status: { readyReplicas?: number };
-}
-
-/** A local port forwarded to a Service of the stack, closed by `close`. */
-async function forward(target: E2eTarget, namespace: string, service: string, port: number): Promise<{ url: string; close(): void }> {
-    const local = await freePort();
-    const child: ChildProcess = spawn("kubectl", ["--kubeconfig", target.kubeconfig, "--context", target.context, "-n", namespace, "port-forward", `svc/${service}`, `${local}:${port}`], {
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`port-forward to ${service} did not start`)), 30_000);
-        child.stdout!.on("data", (d: Buffer) => {
-            if (d.toString().includes("Forwarding from")) {
-                clearTimeout(timer);
-                resolve();
-            }
-        });
-        child.on("exit", (code) => reject(new Error(`port-forward to ${service} exited ${code}`)));
-    });
-    return { url: `http://127.0.0.1:${local}`, close: () => child.kill("SIGTERM") };
 }
 
 describe("the system on live pods", function () {
@@ -92,7 +72,7 @@ describe("the system on live pods", function () {
 
     it("Eureka lists every service that registers", async () => {
         const discovery = SERVICES.find((s) => s.name === "service-discovery")!;
-        const eureka = await forward(target, namespace, discovery.name, discovery.port);
+        const eureka = await new LiveSystem(target, namespace).forward(discovery.name, discovery.port);
         try {
             const apps = (await (await fetch(`${eureka.url}/eureka/apps`, { headers: { accept: "application/json" } })).json()) as {
                 applications: { application: { name: string; instance: { status: string }[] }[] };
