@@ -60,6 +60,15 @@ describe("GitHub workflows", () => {
         assert.match(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8"), /\.ci\/debian-packages \| xargs apt-get install/);
     });
 
+    it("builds for the PR's npm test the same Go tools as .ci/run (the same promtool checks the scrape config)", () => {
+        const built = (text: string) => [...text.matchAll(/build-go-tool\.sh (\w+)/g)].map((m) => m[1]).sort();
+        const ci = built(fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8"));
+        const wf = parse(fs.readFileSync(path.join(WORKFLOWS, "preview.yml"), "utf8")) as { jobs: { test: { steps: { run?: string }[] } } };
+        const pr = built(wf.jobs.test.steps.map((s) => s.run ?? "").join("\n"));
+        assert.ok(ci.includes("promtool") && ci.includes("versitygw"), ci.join(", "));
+        assert.deepEqual(pr, ci);
+    });
+
     it("comments what each stack requests before and after the change, from npm run capacity", () => {
         type Step = { uses?: string; run?: string; with?: Record<string, unknown>; "working-directory"?: string };
         const wf = parse(fs.readFileSync(path.join(WORKFLOWS, "preview.yml"), "utf8")) as { jobs: { capacity: { steps: Step[] } } };
