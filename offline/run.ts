@@ -16,11 +16,46 @@ export interface RunOptions {
     readonly secrets?: readonly string[];
 }
 
+/** What the program logged through `pulumi.log` (in a real run, the CLI's diagnostics), each once, in order. */
+export interface Notice {
+    readonly severity: "debug" | "info" | "warning" | "error";
+    readonly message: string;
+}
+
 export interface RunResult {
     readonly resources: readonly RecordedResource[];
+    readonly notices: readonly Notice[];
     /** Stack outputs, resolved; the names of those Pulumi would keep encrypted are in `secretOutputs`. */
     readonly outputs: Record<string, unknown>;
     readonly secretOutputs: readonly string[];
+}
+
+/**
+ * Without an engine, Pulumi's SDK prints `pulumi.log` messages to the console as
+ * `<severity>: [runtime] <message>`. During an offline run they are collected instead (each
+ * once), so that tests and scripts decide what to show; anything else printed passes on.
+ */
+function captureNotices(): { readonly list: Notice[]; stop(): void } {
+    const list: Notice[] = [];
+    const saved = { log: console.log, warn: console.warn, error: console.error };
+    const tap =
+        (original: (...args: unknown[]) => void) =>
+        (...args: unknown[]): void => {
+            const m = args.length === 1 && typeof args[0] === "string" ? /^(debug|info|warning|error): \[runtime\] ([\s\S]*)$/.exec(args[0]) : null;
+            if (!m) {
+                original(...args);
+                return;
+            }
+            const notice = { severity: m[1] as Notice["severity"], message: m[2]! };
+            if (!list.some((n) => n.severity === notice.severity && n.message === notice.message)) list.push(notice);
+        };
+    console.log = tap(saved.log);
+    console.warn = tap(saved.warn);
+    console.error = tap(saved.error);
+    return {
+        list,
+        stop: () => Object.assign(console, saved),
+    };
 }
 
 export async function runProgram(options: RunOptions): Promise<RunResult> {
@@ -37,6 +72,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     const mappedTraces = plainStackTraces();
     const mocks = new RecordingMocks();
     await mocks.install(project, options.stack);
+    const notices = captureNotices();
     // Imported after the mocks are in place, as Pulumi requires.
     const { defineStack } = await import("../stacks/program");
     try {
@@ -45,11 +81,12 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
         if (mocks.duplicateUrns.length > 0) {
             throw new Error(mocks.duplicateUrns.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n"));
         }
-        return { resources: mocks.resources, outputs, secretOutputs };
+        return { resources: mocks.resources, notices: notices.list, outputs, secretOutputs };
     } catch (error) {
         throw new ProgramFailure(error, mocks.resources);
     } finally {
         await pulumi.runtime.disconnect();
+        notices.stop();
         Error.prepareStackTrace = mappedTraces;
     }
 }

@@ -19,7 +19,9 @@ import { ProgramFailure, runProgram } from "../offline/run";
 import { stackNames } from "../offline/stack-config";
 
 export async function render(stack: string, out: string, overrides: Record<string, string> = {}): Promise<string[]> {
-    const { resources } = await runProgram({ stack, config: overrides });
+    const { resources, notices } = await runProgram({ stack, config: overrides });
+    // What `pulumi preview` would show as the program's diagnostics, once each.
+    for (const n of notices) console.error(`${n.severity}: ${n.message}`);
     const objects = kubernetesObjects(resources);
     if (objects.length === 0 && resources.some((r) => r.type.startsWith("docker:"))) {
         throw new Error(`stack ${stack} runs on Docker (target: docker): there are no Kubernetes manifests to render`);
