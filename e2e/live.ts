@@ -45,6 +45,33 @@ export interface Workload {
 /** The image the probe pods run: wget, curl, nc, psql and busybox (scripts/node/images/probe). */
 export const PROBE_IMAGE = "ecommerce.local/probe:bookworm";
 
+/**
+ * The pod spec of a probe (and of the load Jobs): `sh -c script` in the probe image, meeting
+ * the restricted Pod Security Standard; `uid` runs it as another user, `claim` mounts a
+ * PersistentVolumeClaim read-only, `memory` is what it requests.
+ */
+export function probePodSpec(script: string, options: { uid?: number; claim?: { name: string; mountPath: string }; memory?: string } = {}): Record<string, unknown> {
+    const uid = options.uid ?? 65534;
+    const claim = options.claim;
+    return {
+        restartPolicy: "Never",
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } },
+        ...(claim ? { volumes: [{ name: "claim", persistentVolumeClaim: { claimName: claim.name, readOnly: true } }] } : {}),
+        containers: [
+            {
+                name: "probe",
+                image: PROBE_IMAGE,
+                imagePullPolicy: "Never",
+                command: ["sh", "-c", script],
+                resources: { requests: { cpu: "10m", memory: options.memory ?? "16Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                ...(claim ? { volumeMounts: [{ name: "claim", mountPath: claim.mountPath, readOnly: true }] } : {}),
+            },
+        ],
+    };
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns a value other than undefined; throws with `what` after `seconds`. */
@@ -154,8 +181,7 @@ export class LiveSystem {
     /**
      * Runs `script` (sh) in a probe pod to its end and returns its exit code and output. The
      * pod carries `labels` (none: a pod no policy allows anything) in `namespace` (default:
-     * the system's) and is deleted afterwards. It meets the restricted Pod Security Standard;
-     * `uid` runs it as another user, `claim` mounts a PersistentVolumeClaim read-only.
+     * the system's) and is deleted afterwards (its spec: probePodSpec).
      */
     async probe(
         name: string,
@@ -164,30 +190,11 @@ export class LiveSystem {
     ): Promise<{ code: number; log: string }> {
         const namespace = options.namespace ?? this.namespace;
         const seconds = options.seconds ?? 120;
-        const uid = options.uid ?? 65534;
-        const claim = options.claim;
         const pod = {
             apiVersion: "v1",
             kind: "Pod",
             metadata: { name, namespace, labels: { "ecommerce.test/probe": "true", ...(options.labels ?? {}) } },
-            spec: {
-                restartPolicy: "Never",
-                activeDeadlineSeconds: seconds,
-                automountServiceAccountToken: false,
-                securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } },
-                ...(claim ? { volumes: [{ name: "claim", persistentVolumeClaim: { claimName: claim.name, readOnly: true } }] } : {}),
-                containers: [
-                    {
-                        name: "probe",
-                        image: PROBE_IMAGE,
-                        imagePullPolicy: "Never",
-                        command: ["sh", "-c", script],
-                        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
-                        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                        ...(claim ? { volumeMounts: [{ name: "claim", mountPath: claim.mountPath, readOnly: true }] } : {}),
-                    },
-                ],
-            },
+            spec: { ...probePodSpec(script, options), activeDeadlineSeconds: seconds },
         };
         this.kubectl(["delete", "pod", name, "-n", namespace, "--ignore-not-found", "--wait=true"]);
         this.kubectl(["apply", "-f", "-"], JSON.stringify(pod));

@@ -63,7 +63,8 @@ export function describeIssue(project: string, issue: core.$ZodIssue, written?: 
     if (issue.code === "invalid_value") {
         return `${key}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}; written: ${shown}`;
     }
-    if (issue.message.includes(shown) || issue.message.includes(String(written))) {
+    // Already in the message (quoted or not): not repeated.
+    if (issue.message.includes(String(written))) {
         return `${key}: ${issue.message}`;
     }
     return `${key}: ${issue.message}; written: ${shown}`;

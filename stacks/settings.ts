@@ -3,7 +3,8 @@
  * applied here (from the catalog's manual numbers and Pulumi.yaml's declared defaults),
  * so components receive decisions, not optional fields.
  */
-import { connectionsNeeded, OTHER_CONNECTIONS, POOL_SIZE, ROLLOUT_SURGE } from "../components/postgres/connections";
+import { connectionsNeeded, OTHER_CONNECTIONS, POOL_SIZE } from "../components/postgres/connections";
+import { ROLLOUT_SURGE } from "../components/shared/pod";
 import { isPublicImage, MANUAL_AUTOSCALING, MANUAL_RESOURCES, PUBLIC_IMAGE_PREFIX, SERVICES, type ServiceName, type ServiceSpec } from "../catalog";
 import { LOGGING_SUFFIX } from "../catalog/observability";
 import { ConfigError, configKey, configPath, describeIssue, writtenValue } from "./config-error";

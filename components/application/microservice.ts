@@ -4,7 +4,7 @@ import { serviceUrl } from "../../catalog";
 import { formatMemory, parseMemory } from "../../lib/quantity";
 import type { ServiceSettings } from "../../settings";
 import { selectorLabels, standardLabels, versionOf } from "../shared/labels";
-import { awaitAnnotations, envVars, type Gate, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, type Spread, spreadConstraints, springProbes, waitFor, withScratch } from "../shared/pod";
+import { awaitAnnotations, envVars, type Gate, ROLLOUT_SURGE, restrictedContainerSecurity, restrictedPodSecurity, serviceGate, type Spread, spreadConstraints, springProbes, waitFor, withScratch } from "../shared/pod";
 import { CONFIG_DIGEST_ANNOTATION, RESTARTED_AT_ANNOTATION, SECRET_DIGEST_ANNOTATION } from "../shared/secret-digest";
 import { Children } from "../shared/naming";
 import { DRAIN_SECONDS, SHUTDOWN_SECONDS } from "../shared/discovery";
@@ -86,6 +86,9 @@ export class Microservice extends pulumi.ComponentResource {
         };
 
         const multiple = replicas.kind === "fixed" ? replicas.count > 1 : replicas.maxReplicas > 1;
+        // A replaced replica keeps serving until every caller has learnt of its successor
+        // (components/shared/discovery.ts); a singleton has no successor to wait for.
+        const drains = spec.scaling === "horizontal";
         const constraints = spreadConstraints(args.spread, selectorLabels(spec.name));
         this.deployment = new k8s.apps.v1.Deployment(
             own.name,
@@ -99,13 +102,13 @@ export class Microservice extends pulumi.ComponentResource {
                     ...(replicas.kind === "fixed" ? { replicas: replicas.count } : {}),
                     revisionHistoryLimit: 10,
                     selector: { matchLabels: selectorLabels(spec.name) },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: ROLLOUT_SURGE, maxUnavailable: 0 } },
                     template: {
                         metadata: { labels, annotations: podAnnotations },
                         spec: {
                             serviceAccountName: spec.name,
                             automountServiceAccountToken: false,
-                            ...(spec.scaling === "horizontal" ? { terminationGracePeriodSeconds: DRAIN_SECONDS + SHUTDOWN_SECONDS } : {}),
+                            ...(drains ? { terminationGracePeriodSeconds: DRAIN_SECONDS + SHUTDOWN_SECONDS } : {}),
                             securityContext: restrictedPodSecurity(),
                             ...(multiple && constraints.length > 0 ? { topologySpreadConstraints: constraints } : {}),
                             initContainers: waitFor([...spec.startsAfter.map(serviceGate), ...(args.extraGates ?? [])], args.waitImage),
@@ -117,9 +120,7 @@ export class Microservice extends pulumi.ComponentResource {
                                     env,
                                     resources: withScratch(args.service.resources),
                                     ...springProbes(spec, PORT_NAME),
-                                    // A replaced replica keeps serving until every caller has
-                                    // learnt of its successor (components/shared/discovery.ts).
-                                    ...(spec.scaling === "horizontal" ? { lifecycle: { preStop: { exec: { command: ["sleep", String(DRAIN_SECONDS)] } } } } : {}),
+                                    ...(drains ? { lifecycle: { preStop: { exec: { command: ["sleep", String(DRAIN_SECONDS)] } } } } : {}),
                                     securityContext: restrictedContainerSecurity(),
                                     volumeMounts: [
                                         { name: "tmp", mountPath: "/tmp" },

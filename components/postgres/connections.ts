@@ -9,12 +9,10 @@
  * a stack whose maxima need more is refused, naming both keys.
  */
 import type { ServiceSettings } from "../../settings";
+import { ROLLOUT_SURGE } from "../shared/pod";
 
 /** Connections each service pod keeps at most (Hikari's `maximumPoolSize`; Spring's default is 10). */
 export const POOL_SIZE = 5;
-
-/** Extra pods a rolling update runs beside a Deployment's replicas (its `maxSurge`). */
-export const ROLLOUT_SURGE = 1;
 
 /**
  * Beyond the services: the backup, pre-upgrade, provision and restore Jobs, an operator's

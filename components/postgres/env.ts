@@ -3,10 +3,10 @@
  * environment, written once for both targets. A password is named by its key in the
  * credentials (`SecretRef`): Kubernetes reads it from the Secret, Docker gets the value.
  */
-import { POOL_SIZE } from "./connections";
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { POSTGRES, databaseOwners, type ServiceSpec } from "../../catalog";
+import { POOL_SIZE } from "./connections";
 import type { DatabasePasswords } from "../shared/passwords";
 
 /** A password, by its key in the credentials Secret. */

@@ -21,6 +21,9 @@ export function envVars(values: Readonly<Record<string, string>>): k8s.types.inp
     return Object.entries(values).map(([name, value]) => ({ name, value }));
 }
 
+/** Extra pods a Deployment's rolling update runs beside its replicas (`maxSurge`); PostgreSQL's connection budget counts them. */
+export const ROLLOUT_SURGE = 1;
+
 /** Unprivileged UID/GID for images that would otherwise run as root (the public images do). */
 export const APP_UID = 1000;
 

@@ -6,7 +6,7 @@
  */
 import { serviceSpec } from "../../catalog";
 import { SMOKE_TEST } from "../../components/network/traffic";
-import { LiveSystem, PROBE_IMAGE, until } from "../../e2e/live";
+import { LiveSystem, probePodSpec, until } from "../../e2e/live";
 
 export interface Load {
     readonly requests: number;
@@ -41,22 +41,8 @@ function job(namespace: string, name: string, path: string, load: Load): Record<
             template: {
                 // The smoke test's identity: the one client the gateway's policy admits inside the namespace.
                 metadata: { labels: { ...LiveSystem.as(SMOKE_TEST), "ecommerce.test/load": "true" } },
-                spec: {
-                    restartPolicy: "Never",
-                    automountServiceAccountToken: false,
-                    securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
-                    containers: [
-                        {
-                            name: "load",
-                            image: PROBE_IMAGE,
-                            imagePullPolicy: "Never",
-                            // A new pod's address reaches the gateway's policy a moment after it starts (kube-router): the first requests wait for it.
-                            command: ["sh", "-c", `sleep 15; seq ${load.requests} | timeout ${load.seconds} xargs -P ${load.parallel} -n ${BATCH} sh -c '${batch}' _; echo done`],
-                            resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
-                            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                        },
-                    ],
-                },
+                // A new pod's address reaches the gateway's policy a moment after it starts (kube-router): the first requests wait for it.
+                spec: probePodSpec(`sleep 15; seq ${load.requests} | timeout ${load.seconds} xargs -P ${load.parallel} -n ${BATCH} sh -c '${batch}' _; echo done`, { memory: "32Mi" }),
             },
         },
     };
