@@ -35,7 +35,7 @@ describe("capacity in review", () => {
         const report = capacityReport(now, after);
         assert.match(report, /Changed: prod\./);
         // Eight autoscaled services, two more pods each at max, 500m each: +8 CPU.
-        assert.match(rowOf(report, "prod", "max"), /42750m → 50750m \(\*\*\+8\*\*\)/);
+        assert.match(rowOf(report, "prod", "max"), /42760m → 50760m \(\*\*\+8\*\*\)/);
         assert.match(rowOf(report, "prod", "max"), /90 → 106 \(\*\*\+16\*\*\)/);
         assert.doesNotMatch(rowOf(report, "prod", "min"), /→/);
         assert.doesNotMatch(rowOf(report, "dev", "max"), /→/);

@@ -183,8 +183,9 @@ describe("secret rotation (manual 8.1)", () => {
     it("regenerates the passwords and rolls exactly the pods that read them", async () => {
         const before = await declare({ stack: "prod" });
         const after = await declare({ stack: "prod", config: { secretsRotation: 1 } });
-        // Secrets are compared redacted here, so only the pods that read them show up...
-        assert.deepEqual(diff(before.objects, after.objects), ["Job/prod/postgres-provision", "StatefulSet/prod/grafana", "StatefulSet/prod/postgres"]);
+        // Secrets are compared redacted here, so only the pods that read them show up; PostgreSQL
+        // takes its new superuser password while it runs (found on live pods: its restart failed requests)...
+        assert.deepEqual(diff(before.objects, after.objects), ["Job/prod/postgres-provision", "StatefulSet/prod/grafana"]);
         // ...and the Secrets' own values, compared raw, all change.
         const secretData = (r: Declared, name: string) =>
             JSON.stringify(recorded(r.resources, "kubernetes:core/v1:Secret", name)!.inputs.stringData);
@@ -210,10 +211,23 @@ describe("secret rotation (manual 8.1)", () => {
         }
     });
 
-    it("sets a rotated superuser password before the server starts", async () => {
+    it("sets a rotated superuser password on the running server, and before a restarted one starts", async () => {
         const d = await declare({ stack: "prod" });
-        const init = podTemplate(find(d.objects, "StatefulSet", "postgres"))!.spec.initContainers!;
-        assert.deepEqual(init.map((c) => c.command), [["sh", "/scripts/set-superuser-password.sh"]]);
+        const pod = podTemplate(find(d.objects, "StatefulSet", "postgres"))!.spec;
+        assert.deepEqual(pod.initContainers!.map((c) => c.command), [["sh", "/scripts/set-superuser-password.sh"]]);
+        const sidecar = pod.containers.find((c) => c.name === "superuser-password");
+        assert.deepEqual(sidecar?.command, ["sh", "/scripts/sync-superuser-password.sh"]);
+        const env = Object.fromEntries((sidecar!.env ?? []).map((e) => [e.name, e.value]));
+        // The file the kubelet rewrites on a rotation, in the volume the server's own container mounts.
+        assert.equal(env.POSTGRES_PASSWORD_FILE, "/run/secrets/postgres/postgres-password");
+        assert.equal(env.PGHOST, "/var/run/postgresql");
+        const server = pod.containers.find((c) => c.name === "postgres")!;
+        for (const mount of ["/run/secrets/postgres", "/var/run/postgresql"]) {
+            const of = (c: typeof server) => (c.volumeMounts ?? []).find((m) => m.mountPath === mount)?.name;
+            assert.ok(of(sidecar!) !== undefined && of(sidecar!) === of(server), mount);
+        }
+        // A file mounted by subPath is never updated by the kubelet.
+        assert.ok((sidecar!.volumeMounts ?? []).every((m) => !("subPath" in m)));
     });
 });
 

@@ -13,8 +13,11 @@ import * as path from "path";
 
 const SCRIPTS = path.resolve(__dirname, "..", "scripts", "postgres");
 
-/** Sources the helper with a pg_isready that answers after `refusals` refusals. */
-function waitWith(refusals: number, waitSeconds?: string) {
+/**
+ * Sources the helper with a pg_isready that answers after `refusals` refusals, and a psql
+ * that refuses the password `authRefusals` times before it accepts it.
+ */
+function waitWith(refusals: number, waitSeconds?: string, authRefusals = 0) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wait-for-server-"));
     try {
         const calls = path.join(dir, "calls");
@@ -24,12 +27,21 @@ function waitWith(refusals: number, waitSeconds?: string) {
             `#!/bin/sh\necho x >> "${calls}"\n[ "$(wc -l < "${calls}")" -gt ${refusals} ] || exit 2\n`,
             { mode: 0o755 },
         );
+        const queries = path.join(dir, "queries");
+        fs.writeFileSync(queries, "");
+        fs.writeFileSync(
+            path.join(dir, "psql"),
+            `#!/bin/sh\necho "$*" >> "${queries}"\n[ "$(wc -l < "${queries}")" -gt ${authRefusals} ] && exit 0\n` +
+                `echo 'psql: error: FATAL:  password authentication failed for user "postgres"' >&2\nexit 2\n`,
+            { mode: 0o755 },
+        );
         fs.writeFileSync(path.join(dir, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
         const result = spawnSync("sh", ["-c", `. "${SCRIPTS}/wait-for-server.sh" && echo connected`], {
-            env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PGHOST: "postgres-service", ...(waitSeconds ? { WAIT_SECONDS: waitSeconds } : {}) },
+            env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, PGHOST: "postgres-service", PGUSER: "postgres", ...(waitSeconds ? { WAIT_SECONDS: waitSeconds } : {}) },
             encoding: "utf8",
         });
-        return { ...result, calls: fs.readFileSync(calls, "utf8").split("\n").filter(Boolean).length };
+        const lines = (file: string) => fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
+        return { ...result, calls: lines(calls).length, queries: lines(queries) };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -53,6 +65,22 @@ describe("waiting for PostgreSQL before connecting", () => {
         assert.doesNotMatch(r.stdout, /connected/);
         assert.match(r.stderr, /PostgreSQL at postgres-service not ready after 6s/);
         assert.equal(r.calls, 4, "asks at 0, 2, 4 and 6 s, then stops");
+    });
+
+    it("then waits until the server accepts the password, as after a rotation, with one query each time", () => {
+        const r = waitWith(0, undefined, 3);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout.trim(), "connected");
+        assert.equal(r.queries.length, 4);
+        assert.ok(r.queries.every((q) => q.includes("SELECT 1")), r.queries.join("; "));
+    });
+
+    it("asks no query while the server does not answer, and counts both waits against WAIT_SECONDS", () => {
+        const r = waitWith(2, "6", 1000);
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /PostgreSQL at postgres-service still refuses postgres after 6s: .*password authentication failed/);
+        assert.equal(r.calls, 3);
+        assert.equal(r.queries.length, 2, "asks at 4 and 6 s, after the server answered");
     });
 
     for (const script of ["provision.sh", "backup.sh", "restore.sh"]) {

@@ -11,6 +11,13 @@ import { SECRET_DIGEST_ANNOTATION, secretDigest } from "../shared/secret-digest"
 import { CREDENTIALS_SECRET, DATA_MOUNT, credentialsByKey, credentialsVolume, kubernetesFileEnv, provisionEnv, secretKeysOf, serverEnv } from "./env";
 import { POSTGRES_UID, SCRIPTS_CONFIGMAP, SCRIPTS_MOUNT, scriptFiles, scriptPod } from "./pods";
 
+/** The sidecar that keeps the running server's superuser password equal to the Secret's. */
+export const SYNC_CONTAINER = "superuser-password";
+/** A shell loop and, once per rotation, psql. */
+const SYNC_RESOURCES = { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } };
+/** The script's heartbeat (HEARTBEAT, its default) is less than a minute old. */
+const SYNC_ALIVE = { exec: { command: ["sh", "-c", "test -n \"$(find /tmp/superuser-password.beat -mmin -1)\""] } };
+
 export interface PostgresArgs {
     readonly namespace: pulumi.Input<string>;
     readonly stack: string;
@@ -102,13 +109,15 @@ export class Postgres extends pulumi.ComponentResource {
                     selector: { matchLabels: selectorLabels(POSTGRES.name) },
                     // Deleting or scaling the StatefulSet never deletes the data.
                     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                    // No digest of the superuser password here: a rotation reaches the running
+                    // server through the sidecar below, without a restart.
                     template: {
-                        metadata: { labels, annotations: { [SECRET_DIGEST_ANNOTATION]: secretDigest([superuserPassword]) } },
+                        metadata: { labels },
                         spec: {
                             serviceAccountName: POSTGRES.name,
                             automountServiceAccountToken: false,
                             securityContext: restrictedPodSecurity(POSTGRES_UID),
-                            // A rotated superuser password must reach the existing cluster before it starts.
+                            // A pod that starts after a rotation: the password must reach the cluster before the server starts.
                             initContainers: [
                                 {
                                     name: "set-superuser-password",
@@ -143,6 +152,24 @@ export class Postgres extends pulumi.ComponentResource {
                                         { name: "data", mountPath: DATA_MOUNT },
                                         { name: "run", mountPath: "/var/run/postgresql" },
                                         { name: "tmp", mountPath: "/tmp" },
+                                        serverCredentials.mount,
+                                    ],
+                                },
+                                {
+                                    // Sets a rotated superuser password on the running server (manual 8.1).
+                                    name: SYNC_CONTAINER,
+                                    image: settings.image,
+                                    command: ["sh", `${SCRIPTS_MOUNT}/sync-superuser-password.sh`],
+                                    env: [...server.filter((e) => e.name !== "PGDATA"), { name: "PGHOST", value: "/var/run/postgresql" }],
+                                    resources: withScratch(SYNC_RESOURCES),
+                                    // Its loop touches a file on every look; a loop that stopped gets restarted.
+                                    readinessProbe: { ...SYNC_ALIVE, periodSeconds: 10 },
+                                    livenessProbe: { ...SYNC_ALIVE, periodSeconds: 30, failureThreshold: 3 },
+                                    securityContext: restrictedContainerSecurity(),
+                                    volumeMounts: [
+                                        { name: "run", mountPath: "/var/run/postgresql" },
+                                        { name: "tmp", mountPath: "/tmp" },
+                                        { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
                                         serverCredentials.mount,
                                     ],
                                 },

@@ -4,12 +4,13 @@
  * .ci/run installs it, and under CI a missing server fails the run.
  */
 import { strict as assert } from "assert";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
 import { requireInstalled } from "./installed";
-import { BUSYBOX } from "./busybox";
+import { BUSYBOX, busyboxShell } from "./busybox";
 import { DATABASES, SCRIPTS, fingerprints, passwordEnv, passwordOf, psql, seed, sh } from "./pg-scripts";
 
 const bin = postgresBinDir();
@@ -99,9 +100,10 @@ describe("PostgreSQL scripts against a real server", function () {
         const backup = sh("backup.sh", { ...fromFiles, BACKUP_DIR: backups, BACKUP_RETENTION: "2" });
         assert.equal(backup.status, 0, backup.stderr);
         assert.equal(dumpsIn(backups).length, 1);
-        // A wrong password in the file fails the backup and leaves the good one in place.
-        const wrong = sh("backup.sh", { ...withoutPassword, PGPASSWORD_FILE: secretFile("wrong", "not-the-password"), BACKUP_DIR: backups, BACKUP_RETENTION: "1" });
+        // A wrong password in the file fails the backup, once the wait for it is over, and leaves the good one in place.
+        const wrong = sh("backup.sh", { ...withoutPassword, PGPASSWORD_FILE: secretFile("wrong", "not-the-password"), BACKUP_DIR: backups, BACKUP_RETENTION: "1", WAIT_SECONDS: "2" });
         assert.notEqual(wrong.status, 0);
+        assert.match(wrong.stderr, /still refuses postgres after 2s: .*password authentication failed/);
         assert.equal(dumpsIn(backups).length, 1);
         // A file that is not there stops the script before it connects.
         const missing = sh("backup.sh", { ...withoutPassword, PGPASSWORD_FILE: path.join(secrets, "absent"), BACKUP_DIR: backups, BACKUP_RETENTION: "1" });
@@ -177,6 +179,57 @@ describe("PostgreSQL scripts against a real server", function () {
             assert.throws(() => psql(server, "postgres", "SELECT 1"), /password authentication failed/);
         } finally {
             server.whileStopped((data, asOwner) => asOwner("sh", [script], { PGDATA: data, POSTGRES_PASSWORD: server.password }));
+        }
+    });
+
+    it("sets a rotated superuser password on the running server when the mounted file changes, and back", async function () {
+        this.timeout(60_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pg-secret-"));
+        const file = path.join(dir, "postgres-password");
+        // As the kubelet updates a Secret volume: a new file renamed over the old.
+        const write = (value: string) => {
+            fs.writeFileSync(`${file}.new`, value);
+            fs.renameSync(`${file}.new`, file);
+        };
+        const accepts = (password: string) => {
+            try {
+                return psql(server, "postgres", "SELECT 1", "postgres", password) === "1";
+            } catch {
+                return false;
+            }
+        };
+        const until = async (what: string, check: () => boolean) => {
+            for (const end = Date.now() + 20_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+                if (check()) return;
+            }
+            assert.fail(`${what} within 20 s; the script said: ${output()}`);
+        };
+        write(server.password);
+        const shell = busyboxShell({ ...server.env, PGHOST: server.dir, PGPASSWORD: "", POSTGRES_PASSWORD_FILE: file, SYNC_SECONDS: "1", HEARTBEAT: path.join(dir, "beat") });
+        const child = spawn(shell.command, [...shell.prefix, path.join(SCRIPTS, "sync-superuser-password.sh")], { env: shell.env });
+        let log = "";
+        child.stdout.on("data", (d: Buffer) => (log += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (log += d.toString()));
+        const output = () => log.trim() || "(nothing)";
+        const rotated = "RotatedWhileRunning0123456789";
+        try {
+            // What it holds as set is what the file said when it started.
+            await until("the script starts watching", () => log.includes("watching"));
+            // What the container's probes look at.
+            await until("the heartbeat is touched", () => fs.existsSync(path.join(dir, "beat")));
+            write(rotated);
+            await until("the rotated password is accepted", () => accepts(rotated));
+            assert.ok(!accepts(server.password), "the old password still works");
+            write(server.password);
+            await until("the password written back is accepted", () => accepts(server.password));
+            assert.ok(!accepts(rotated));
+            assert.ok(!log.includes(rotated), `the script printed the password: ${log}`);
+        } finally {
+            child.kill();
+            if (!accepts(server.password)) {
+                server.whileStopped((data, asOwner) => asOwner("sh", [path.join(SCRIPTS, "set-superuser-password.sh")], { PGDATA: data, POSTGRES_PASSWORD: server.password }));
+            }
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 
