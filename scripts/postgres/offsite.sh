@@ -57,7 +57,8 @@ if [ -n "${OFFSITE_ENCRYPTION_KEY:-}" ]; then
     export RCLONE_CONFIG_SEALED_REMOTE="$remote"
     export RCLONE_CONFIG_SEALED_FILENAME_ENCRYPTION=off
     export RCLONE_CONFIG_SEALED_DIRECTORY_NAME_ENCRYPTION=false
-    RCLONE_CONFIG_SEALED_PASSWORD=$(rclone obscure "$OFFSITE_ENCRYPTION_KEY")
+    # On standard input (printf is the shell's own): an argument would show in the process list.
+    RCLONE_CONFIG_SEALED_PASSWORD=$(printf '%s' "$OFFSITE_ENCRYPTION_KEY" | rclone obscure -)
     export RCLONE_CONFIG_SEALED_PASSWORD
     remote="sealed:"
 fi

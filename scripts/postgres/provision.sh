@@ -26,7 +26,10 @@ for db in $APP_DATABASES; do
         echo "$var is empty: no password for $db" >&2
         exit 2
     fi
-    psql -X -q -v ON_ERROR_STOP=1 -d postgres -v role="$db" -v password="$password" <<'SQL'
+    # The password reaches psql in its environment, read by `printenv NAME`: an argument
+    # (psql -v password=...) would show in the process list of the node.
+    ROLE_PASSWORD="$password" psql -X -q -v ON_ERROR_STOP=1 -d postgres -v role="$db" <<'SQL'
+\set password `printenv ROLE_PASSWORD`
 SELECT format('CREATE ROLE %I LOGIN', :'role')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
 ALTER ROLE :"role" WITH LOGIN PASSWORD :'password';

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { requireInstalled } from "./installed";
+import { exposed, STRACE, traced } from "./argv";
 import { fingerprints, psql, seed, sh, DATABASES } from "./pg-scripts";
 import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
 import { offsiteEnv as declaredEnv, offsiteSecretData } from "../../components/postgres/offsite";
@@ -133,6 +134,21 @@ describe("off-site backups against a real S3-compatible server", function () {
         const wrongKey = offsite("fetch", offsiteEnv({ OFFSITE_OBJECT: name, RESTORE_DIR: path.join(dir, "other") }, { encryptionKey: "not the key, also long" }));
         assert.notEqual(wrongKey.status, 0);
         assert.ok(!fs.existsSync(path.join(dir, "other", name)), "nothing undecryptable is left to restore");
+    });
+
+    it("puts neither the client-side key nor the store's credentials on a command line (under strace)", function () {
+        requireInstalled(this, STRACE, "strace", "strace", "records the command lines the scripts start");
+        seed(pg);
+        const name = backup();
+        const key = { encryptionKey: "correct horse battery staple 42" };
+        const secrets = { encryptionKey: key.encryptionKey, secretAccessKey: s3.secretAccessKey };
+        const up = traced("offsite.sh", offsiteEnv({}, key), ["upload"]);
+        assert.equal(up.status, 0, up.stderr);
+        const fetched = traced("offsite.sh", offsiteEnv({ OFFSITE_OBJECT: name }, key), ["fetch"]);
+        assert.equal(fetched.status, 0, fetched.stderr);
+        const execs = [...up.execs, ...fetched.execs];
+        assert.ok(execs.some((l) => l.includes('"obscure"')), "rclone obscure not seen");
+        assert.deepEqual(exposed(execs, secrets), [], execs.filter((l) => l.includes("rclone")).join("\n"));
     });
 
     it("keeps exactly the newest N dumps in the bucket, with their checksums, and nothing else is touched", () => {
