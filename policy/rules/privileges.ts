@@ -5,17 +5,20 @@ import { arr, containers, describe, metadata, obj, podTemplate } from "../kube";
 export interface PrivilegesConfig {
     /** Workloads allowed hostPath volumes, by name (the log shipper reads the nodes' log files). */
     readonly allowHostPath: string[];
+    /** Capabilities any container may add, for every workload, exempt from restricted or not (none today). */
+    readonly allowedCapabilities: string[];
 }
 
 export const noPrivilegedPods: ResourceValidationPolicy = {
     name: "no-privileged-pods",
-    description: "No privileged container, no privilege escalation, no host namespaces, no hostPath volumes.",
+    description: "No privileged container, no privilege escalation, no added capability, no host namespaces, no hostPath volumes.",
     severity: "critical",
     remediationSteps:
-        "Set securityContext.privileged false and allowPrivilegeEscalation false on every container; drop hostNetwork, hostPID, hostIPC and hostPath volumes. A workload that must read the host (a log shipper) is named under this rule's allowHostPath in policy/<stack>.json.",
+        "Set securityContext.privileged false and allowPrivilegeEscalation false on every container; add no capability (a root process with none still reads root's own files); drop hostNetwork, hostPID, hostIPC and hostPath volumes. A workload that must read the host (a log shipper) is named under this rule's allowHostPath in policy/<stack>.json.",
     configSchema: {
         properties: {
             allowHostPath: { type: "array", items: { type: "string" }, default: [], description: "Workloads allowed hostPath volumes." },
+            allowedCapabilities: { type: "array", items: { type: "string" }, default: [], description: "Capabilities a container of any workload may add." },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -29,7 +32,7 @@ export const noPrivilegedPods: ResourceValidationPolicy = {
                 reportViolation(`${what}: uses ${field}.`);
             }
         }
-        const { allowHostPath } = withDefaults<PrivilegesConfig>(noPrivilegedPods.configSchema!, args.getConfig());
+        const { allowHostPath, allowedCapabilities } = withDefaults<PrivilegesConfig>(noPrivilegedPods.configSchema!, args.getConfig());
         const hostPaths = arr(pod.spec.volumes).map(obj).filter((v) => v?.hostPath);
         if (hostPaths.length > 0 && !allowHostPath.includes(metadata(args.props).name ?? "")) {
             reportViolation(`${what}: mounts hostPath volumes (${hostPaths.map((v) => v?.name).join(", ")}).`);
@@ -41,6 +44,10 @@ export const noPrivilegedPods: ResourceValidationPolicy = {
             }
             if (sc?.allowPrivilegeEscalation !== false) {
                 reportViolation(`${what}: container "${c.name}" does not set allowPrivilegeEscalation: false.`);
+            }
+            const added = arr(obj(sc?.capabilities)?.add).filter((cap) => !allowedCapabilities.includes(String(cap)));
+            if (added.length > 0) {
+                reportViolation(`${what}: container "${c.name}" adds capabilities ${added.join(", ")}; allowed: ${allowedCapabilities.join(", ") || "none"}.`);
             }
         }
     },

@@ -18,6 +18,7 @@ import { asDeployed, asFirstPreview, runPolicy, runResourcePolicy, runStackPolic
 const T = {
     deployment: "kubernetes:apps/v1:Deployment",
     statefulSet: "kubernetes:apps/v1:StatefulSet",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
     cronJob: "kubernetes:batch/v1:CronJob",
     hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
@@ -142,6 +143,20 @@ describe("policy rule no-privileged-pods", () => {
             "Deployment prod/a: mounts hostPath volumes (logs).",
             'Deployment prod/a: container "app" is privileged.',
             'Deployment prod/a: container "app" does not set allowPrivilegeEscalation: false.',
+        ]);
+    });
+
+    it("names a capability any container adds, even of a workload allowed the host's files, unless config allows it", async () => {
+        const shipper = (add: string[]) =>
+            workload(T.daemonSet, "log-shipper", [goodContainer({ securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add } } })], {}, { volumes: [{ name: "logs", hostPath: { path: "/var/log" } }] });
+        const config = { allowHostPath: ["log-shipper"] };
+        assert.deepEqual(await runResourcePolicy(noPrivilegedPods, shipper(["DAC_READ_SEARCH"]), config), [
+            'DaemonSet prod/log-shipper: container "app" adds capabilities DAC_READ_SEARCH; allowed: none.',
+        ]);
+        assert.deepEqual(await runResourcePolicy(noPrivilegedPods, shipper([]), config), []);
+        assert.deepEqual(await runResourcePolicy(noPrivilegedPods, shipper(["NET_BIND_SERVICE"]), { ...config, allowedCapabilities: ["NET_BIND_SERVICE"] }), []);
+        assert.deepEqual(await runResourcePolicy(noPrivilegedPods, shipper(["NET_BIND_SERVICE", "SYS_ADMIN"]), { ...config, allowedCapabilities: ["NET_BIND_SERVICE"] }), [
+            'DaemonSet prod/log-shipper: container "app" adds capabilities SYS_ADMIN; allowed: NET_BIND_SERVICE.',
         ]);
     });
 
