@@ -4,11 +4,13 @@
 #   promtool   upstream promtool at the deployed Prometheus version (Debian's is built
 #              without Kubernetes discovery, so it cannot check the generated scrape config);
 #   versitygw  an S3-compatible server (Versity S3 Gateway, posix backend) that verifies
-#              SigV4 signatures, for the off-site backup tests.
+#              SigV4 signatures, for the off-site backup tests;
+#   kube-score the manifest linter whose findings docs/hardening.md explains (npm run
+#              hardening; not part of the tests).
 # The binary is cached outside the repository; a second run with a warm cache returns at
 # once. Prints the directory holding it, to put on PATH.
 set -euo pipefail
-name="${1:?usage: build-go-tool.sh promtool|versitygw}"
+name="${1:?usage: build-go-tool.sh promtool|versitygw|kube-score}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 module="$here/tools/$name"
 [ -f "$module/tools.go" ] || { echo "no tool '$name' under tools/" >&2; exit 2; }
