@@ -8,6 +8,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as zlib from "zlib";
 import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
 import { requireInstalled } from "./installed";
 import { BUSYBOX, busyboxShell } from "./busybox";
@@ -168,6 +169,42 @@ describe("PostgreSQL scripts against a real server", function () {
         assert.notEqual(result.status, 0);
         assert.match(result.stderr, /no backup at .*full_backup_20990101T000000Z\.sql\.gz/);
         assert.match(result.stderr, /full_backup_20250101T020000Z\.sql\.gz/);
+    });
+
+    it("fails a restore whose dump raises errors, naming each, and restores nothing from a truncated or foreign file", () => {
+        seed(server);
+        const before = fingerprints(server);
+        const write = (name: string, content: Buffer) => {
+            fs.writeFileSync(path.join(backups, name), content);
+            return name;
+        };
+        // Statements that run and fail, as in a dump made by another version or for another schema.
+        const failing = write(
+            "full_backup_20250101T020000Z.sql.gz",
+            zlib.gzipSync("CREATE TABLE IF NOT EXISTS restore_probe (i int);\nINSERT INTO no_such_table VALUES (1);\nSELECT no_such_function();\n"),
+        );
+        const run = (name: string) => sh("restore.sh", { ...server.env, BACKUP_DIR: backups, RESTORE_FILE: name });
+        const errors = run(failing);
+        assert.notEqual(errors.status, 0, "a restore with errors reported success");
+        assert.match(errors.stderr, /restore finished with errors/);
+        assert.match(errors.stderr, /relation "no_such_table" does not exist/);
+        assert.match(errors.stderr, /function no_such_function\(\) does not exist/);
+        assert.doesNotMatch(errors.stdout, /^restored /m);
+
+        // A real dump cut short, as by a full disk or an interrupted copy: refused before anything is dropped.
+        const dumped = sh("backup.sh", { ...server.env, BACKUP_DIR: backups, BACKUP_RETENTION: "5" });
+        assert.equal(dumped.status, 0, dumped.stderr);
+        const whole = fs.readFileSync(path.join(backups, fs.readFileSync(path.join(backups, ".latest"), "utf8").trim()));
+        const truncated = run(write("full_backup_20250102T020000Z.sql.gz", whole.subarray(0, Math.floor(whole.length / 2))));
+        assert.notEqual(truncated.status, 0);
+        assert.match(truncated.stderr, /is not a readable gzip file/);
+
+        // Some other gzip file: nothing in it is SQL.
+        const foreign = run(write("full_backup_20250103T020000Z.sql.gz", zlib.gzipSync("these are not the statements you are looking for\n")));
+        assert.notEqual(foreign.status, 0);
+        assert.match(foreign.stderr, /restore finished with errors:\n.*syntax error/);
+
+        assert.deepEqual(fingerprints(server), before, "a failed restore changed the data");
     });
 
     it("sets a rotated superuser password in single-user mode, before the server starts", () => {
