@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { SERVICE_NAMES } from "../catalog";
 import { capacity } from "../offline/capacity";
@@ -57,5 +58,23 @@ describe("the node stack on the one-node cluster", () => {
         for (const service of SERVICE_NAMES) {
             assert.ok(built.has(`ecommerce.local/${service}-ecommerce-boot:0.1.0-postgresql`), service);
         }
+    });
+});
+
+describe("the one-node cluster's network (scripts/node)", () => {
+    const script = (name: string) => fs.readFileSync(path.join(ROOT, "scripts", "node", name), "utf8");
+
+    it("refuses traffic to a ClusterIP kube-proxy has not programmed, from before kube-proxy starts (found on live pods: cloud-config got 404 from outside for good)", () => {
+        const up = script("up.sh");
+        const rule = up.search(/iptables .*"\$\{reject\[@\]\}"/);
+        assert.ok(rule > 0, "no REJECT rule for the service range in up.sh");
+        assert.match(up, /reject=\(FORWARD -d "\$SERVICE_CIDR" -p "\$proto" .* -j REJECT\)/);
+        assert.match(up, /\[\[ \$proto == tcp \]\] && reject\+=\(--reject-with tcp-reset\)/);
+        assert.ok(rule < up.indexOf('launch kube-proxy "$BIN/kube-proxy"'), "the rule comes after kube-proxy starts");
+        assert.match(script("lib.sh"), /^SERVICE_CIDR="10\.96\.0\.0\/12"$/m);
+        // down.sh removes the node's rules by the names in them; the rule's comment carries one.
+        const comment = /--comment "([^"]+)"/.exec(up.slice(up.indexOf("reject=(FORWARD")))![1]!;
+        const cleanup = /grep -qE '([^']+)'/.exec(script("down.sh"))![1]!;
+        assert.match(comment, new RegExp(cleanup));
     });
 });
