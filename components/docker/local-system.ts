@@ -103,7 +103,9 @@ export class LocalSystem extends pulumi.ComponentResource {
             },
             ctx,
         );
-        // The CronJob's script, on the same schedule, under busybox crond (which passes no environment on).
+        // The CronJob's script, on the same schedule, under busybox crond (which passes no environment on):
+        // the entry command saves the variables the script reads, quoted by the shell's own `export -p`
+        // (the schedule has spaces and stars), for crond's job to source.
         const backupsVolume = volume("postgres-backups");
         const backups = declareContainer(
             {
@@ -113,7 +115,7 @@ export class LocalSystem extends pulumi.ComponentResource {
                 files: pgScripts("backup.sh", "restore.sh"),
                 entrypoint: ["sh", "-c"],
                 command: [
-                    'env | grep -E "^(PG|BACKUP_)" | sed "s/^/export /" > /scripts/env.sh && ' +
+                    'export -p | grep -E "^export (PG|BACKUP_)" > /scripts/env.sh && ' +
                         'echo "$BACKUP_SCHEDULE . /scripts/env.sh && sh /scripts/backup.sh > /proc/1/fd/1 2>&1" > /etc/crontabs/root && exec crond -f -l 8',
                 ],
                 resources: pg.backup.resources,
