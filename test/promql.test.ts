@@ -63,3 +63,15 @@ describe("PromQL: narrowing to one service", () => {
         });
     }
 });
+
+describe("PromQL: what the grammar decides", () => {
+    it("narrows a selector by __name__ alone, and keeps a trailing comma from doubling", () => {
+        assert.equal(narrow('{__name__="up"}'), '{__name__="up",service="a"}');
+        assert.equal(narrow('x{a="b",}'), 'x{a="b",service="a"}');
+    });
+
+    it("refuses an expression PromQL cannot parse, saying where, instead of narrowing a guess", () => {
+        assert.throws(() => narrow("rate(x[5m]"), /not a PromQL expression: "rate\(x\[5m\]" \(at character \d+/);
+        assert.throws(() => narrow('x{a="b}'), /not a PromQL expression/);
+    });
+});

@@ -1,89 +1,49 @@
-/** Adding a label matcher to every metric selector of a PromQL expression. */
+/**
+ * Adding a label matcher to every metric selector of a PromQL expression, found by the
+ * official PromQL grammar (@prometheus-io/lezer-promql, the parser of Prometheus' own UI)
+ * rather than by scanning text: strings, durations, function names and grouping labels are
+ * the parser's to tell apart.
+ */
+import { parser } from "@prometheus-io/lezer-promql";
 
-const KEYWORDS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless", "offset"]);
-/** Aggregation operators may be followed by `by (...)` before their parenthesis. */
-const AGGREGATIONS = new Set(["sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio"]);
-
-/** Keywords followed by a list of label names. */
-const GROUPINGS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right"]);
-
-/** The index just past the string literal that starts at `start` (escapes honoured; the end if unterminated). */
-function stringEnd(expr: string, start: number): number {
-    const quote = expr[start];
-    for (let i = start + 1; i < expr.length; i++) {
-        if (expr[i] === "\\" && quote !== "`") i++;
-        else if (expr[i] === quote) return i + 1;
-    }
-    return expr.length;
-}
-
-/** The index of the `}` closing the matchers that open at `open`, skipping quoted values. */
-function closingBrace(expr: string, open: number): number {
-    let i = open + 1;
-    while (i < expr.length && expr[i] !== "}") {
-        i = expr[i] === '"' || expr[i] === "'" || expr[i] === "`" ? stringEnd(expr, i) : i + 1;
-    }
-    return i;
+interface Edit {
+    readonly from: number;
+    readonly to: number;
+    readonly text: string;
 }
 
 /**
  * `rate(x[5m])` with `service="a"` becomes `rate(x{service="a"}[5m])`; existing matchers are
- * kept. Function names (followed by `(`), keywords, label names inside `by (...)`, numbers,
- * durations and strings are left alone.
+ * kept. An expression PromQL cannot parse is refused, naming where it stops making sense.
  */
 export function withMatcher(expr: string, matcher: string): string {
-    let out = "";
-    let i = 0;
-    let groupingDepth = -1;
-    let depth = 0;
-    while (i < expr.length) {
-        const ch = expr[i]!;
-        if (ch === '"' || ch === "'" || ch === "`") {
-            const end = stringEnd(expr, i);
-            out += expr.slice(i, end);
-            i = end;
-            continue;
-        }
-        if (ch === "[") {
-            const end = expr.indexOf("]", i);
-            out += expr.slice(i, end + 1);
-            i = end + 1;
-            continue;
-        }
-        if (ch === "(") depth++;
-        if (ch === ")") {
-            depth--;
-            if (depth === groupingDepth) groupingDepth = -1;
-        }
-        const ident = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(expr.slice(i));
-        const prev = i > 0 ? expr[i - 1]! : " ";
-        if (!ident || /[A-Za-z0-9_.:]/.test(prev)) {
-            out += ch;
-            i++;
-            continue;
-        }
-        const name = ident[0];
-        const after = expr.slice(i + name.length).trimStart();
-        i += name.length;
-        if (KEYWORDS.has(name)) {
-            out += name;
-            if (GROUPINGS.has(name) && after.startsWith("(")) {
-                groupingDepth = depth;
-            }
-            continue;
-        }
-        if (after.startsWith("(") || groupingDepth >= 0 || AGGREGATIONS.has(name)) {
-            out += name;
-            continue;
-        }
-        if (expr[i] === "{") {
-            const end = closingBrace(expr, i);
-            const inner = expr.slice(i + 1, end).trim();
-            out += `${name}{${inner ? `${inner},` : ""}${matcher}}`;
-            i = end + 1;
-        } else {
-            out += `${name}{${matcher}}`;
-        }
+    const tree = parser.parse(expr);
+    let error: number | undefined;
+    tree.iterate({
+        enter(node) {
+            if (node.type.isError) error ??= node.from;
+        },
+    });
+    if (error !== undefined) {
+        throw new Error(`not a PromQL expression: ${JSON.stringify(expr)} (at character ${error + 1}: ${JSON.stringify(expr.slice(error, error + 20))})`);
     }
-    return out;
+    const edits: Edit[] = [];
+    tree.iterate({
+        enter(node) {
+            if (node.name !== "VectorSelector") {
+                return undefined;
+            }
+            const matchers = node.node.getChild("LabelMatchers");
+            if (matchers) {
+                // The braces' content, without the optional trailing comma PromQL allows.
+                const inner = expr.slice(matchers.from + 1, matchers.to - 1).trim().replace(/,$/, "").trim();
+                edits.push({ from: matchers.from, to: matchers.to, text: `{${inner ? `${inner},` : ""}${matcher}}` });
+            } else {
+                const name = node.node.getChild("Identifier")!;
+                edits.push({ from: name.to, to: name.to, text: `{${matcher}}` });
+            }
+            return false;
+        },
+    });
+    return edits.reduceRight((out, e) => out.slice(0, e.from) + e.text + out.slice(e.to), expr);
 }
