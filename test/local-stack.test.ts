@@ -127,6 +127,18 @@ describe("local stack on Docker", () => {
         assert.notEqual(JSON.stringify(container(changed, "order-service").inputs), JSON.stringify(container(d, "order-service").inputs));
     });
 
+    it("stops every service with scaleToZero, keeping PostgreSQL, its backups and the tools, so a restore meets no connection (manual 3.2, 9.2)", async () => {
+        const stopped = await declare({ stack: "local", config: { scaleToZero: true, postgres: { restoreFrom: "full_backup_1.sql.gz" } } });
+        const names = (x: Declared) => containers(x).map((c) => objectName(c));
+        for (const { name } of MANUAL_SERVICES) {
+            assert.ok(names(d).includes(name), `${name} runs normally`);
+            assert.ok(!names(stopped).includes(name), `${name} still runs with scaleToZero`);
+        }
+        for (const name of ["postgres", "postgres-backup", "postgres-restore", "prometheus", "zipkin"]) {
+            assert.ok(names(stopped).includes(name), `${name} is gone with scaleToZero`);
+        }
+    });
+
     it("backs up with the same script as the CronJob, on the same schedule", () => {
         const backup = container(d, "postgres-backup");
         const script = fs.readFileSync(path.resolve(__dirname, "..", "scripts", "postgres", "backup.sh"), "utf8");

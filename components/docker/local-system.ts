@@ -310,6 +310,11 @@ export class LocalSystem extends pulumi.ComponentResource {
         const native = settings.configServer.kind === "native" ? settings.configServer : undefined;
         for (const spec of SERVICES) {
             const service = settings.services[spec.name];
+            // scaleToZero (manual 3.2, 9.2): no container, as a Deployment at 0 replicas has no pod;
+            // PostgreSQL, the volumes and the tools stay, and the next up creates them again.
+            if (service.replicas.kind === "fixed" && service.replicas.count === 0) {
+                continue;
+            }
             const datasource = settings.datasource === "postgres" && spec.database ? env(datasourceEnv({ ...spec, database: spec.database })) : {};
             const serviceEnv = {
                 ...springEnvironment(spec, {
