@@ -3,38 +3,17 @@
  * database and reads back through the gateway, and survives the PostgreSQL pod's deletion.
  */
 import { strict as assert } from "assert";
-import { randomBytes } from "crypto";
 import { POSTGRES, serviceSpec } from "../../catalog";
+import { call, newWritten, writeThroughGateway, writtenRows as rowsOf } from "../../e2e/data-path";
 import { until } from "../../e2e/live";
 import { figure, system } from "./fixture";
 
 /** What the scenarios wrote, for the later ones (backup and restore) to find again. */
-export const WRITTEN = { sku: `system-${randomBytes(4).toString("hex")}`, orderDesc: `system-${randomBytes(4).toString("hex")}` };
-
-/** The services' date format (AppConstant.LOCAL_DATE_TIME_FORMAT: dd-MM-yyyy__HH:mm:ss:SSSSSS). */
-function serviceDate(d: Date): string {
-    const p = (n: number, w = 2) => String(n).padStart(w, "0");
-    return `${p(d.getUTCDate())}-${p(d.getUTCMonth() + 1)}-${d.getUTCFullYear()}__${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}:${p(d.getUTCMilliseconds() * 1000, 6)}`;
-}
-
-async function call(url: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(url, { ...init, headers: { "content-type": "application/json", accept: "application/json" }, signal: AbortSignal.timeout(30_000) });
-    const text = await response.text();
-    let body: Record<string, unknown> = {};
-    try {
-        body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-        body = { text };
-    }
-    return { status: response.status, body };
-}
+export const WRITTEN = newWritten("system");
 
 /** Rows the scenario wrote, counted with psql in postgres-0. */
 export function writtenRows(live: { psql(db: string, sql: string): string }): { products: number; orders: number } {
-    return {
-        products: Number(live.psql(serviceSpec("product-service").database!, `SELECT count(*) FROM products WHERE sku = '${WRITTEN.sku}'`)),
-        orders: Number(live.psql(serviceSpec("order-service").database!, `SELECT count(*) FROM orders WHERE order_desc = '${WRITTEN.orderDesc}'`)),
-    };
+    return rowsOf(WRITTEN, (db, sql) => live.psql(db, sql));
 }
 
 describe("2. the data path", function () {
@@ -45,24 +24,10 @@ describe("2. the data path", function () {
         const gateway = serviceSpec("api-gateway");
         const forward = await live.forward(gateway.name, gateway.port);
         try {
-            const product = await call(`${forward.url}/product-service/api/products`, {
-                method: "POST",
-                body: JSON.stringify({ productTitle: "system test", imageUrl: "none", sku: WRITTEN.sku, priceUnit: 9.5, quantity: 3, category: { categoryId: 1 } }),
-            });
-            assert.equal(product.status, 200, `POST product: ${JSON.stringify(product.body)}`);
-            ids.product = product.body.productId as number;
-            const order = await call(`${forward.url}/order-service/api/orders`, {
-                method: "POST",
-                body: JSON.stringify({ orderDate: serviceDate(new Date()), orderDesc: WRITTEN.orderDesc, orderFee: 12.25, cart: { cartId: 1 } }),
-            });
-            assert.equal(order.status, 200, `POST order: ${JSON.stringify(order.body)}`);
-            ids.order = order.body.orderId as number;
-
+            const written = await writeThroughGateway(forward.url, WRITTEN);
+            ids.product = written.product;
+            ids.order = written.order;
             assert.deepEqual(writtenRows(live), { products: 1, orders: 1 }, "rows in PostgreSQL after the writes");
-            const readProduct = await call(`${forward.url}/product-service/api/products/${ids.product}`);
-            assert.equal(readProduct.body.sku, WRITTEN.sku);
-            const readOrder = await call(`${forward.url}/order-service/api/orders/${ids.order}`);
-            assert.equal(readOrder.body.orderDesc, WRITTEN.orderDesc);
         } finally {
             forward.close();
         }
