@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { requireInstalled } from "./installed";
 import { execLines, exposed, STRACE, straceArgs, traced, tracedInBackground } from "./argv";
-import { DATABASES, SCRIPTS, passwordEnv, psql } from "./pg-scripts";
+import { DATABASES, SCRIPTS, accepts, passwordEnv, psql, replaceFile, within20s } from "./pg-scripts";
 import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
 
 const bin = postgresBinDir();
@@ -72,31 +72,16 @@ describe("no password on a command line (the PostgreSQL scripts under strace)", 
 
     it("sync-superuser-password.sh, setting a rotated password on the running server and back", async () => {
         const file = path.join(dir, "postgres-password");
-        const write = (value: string) => {
-            fs.writeFileSync(`${file}.new`, value);
-            fs.renameSync(`${file}.new`, file);
-        };
-        const accepts = (password: string) => {
-            try {
-                return psql(server, "postgres", "SELECT 1", "postgres", password) === "1";
-            } catch {
-                return false;
-            }
-        };
-        const waitFor = async (check: () => boolean, what: string, log: () => string) => {
-            for (const end = Date.now() + 20_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) if (check()) return;
-            assert.fail(`${what} within 20 s: ${log()}`);
-        };
-        write(server.password);
+        replaceFile(file, server.password);
         const trace = path.join(dir, "trace");
         const rotated = "RotatedUnderStrace0123456789";
         const sync = tracedInBackground("sync-superuser-password.sh", { ...serverEnvWithout(server), PGHOST: server.dir, POSTGRES_PASSWORD_FILE: file, SYNC_SECONDS: "1", HEARTBEAT: path.join(dir, "beat") }, trace);
         try {
-            await waitFor(() => sync.log().includes("watching"), "the script starts", sync.log);
-            write(rotated);
-            await waitFor(() => accepts(rotated), "the rotated password is accepted", sync.log);
-            write(server.password);
-            await waitFor(() => accepts(server.password), "the password written back is accepted", sync.log);
+            await within20s("the script starts", () => sync.log().includes("watching"), sync.log);
+            replaceFile(file, rotated);
+            await within20s("the rotated password is accepted", () => accepts(server, rotated), sync.log);
+            replaceFile(file, server.password);
+            await within20s("the password written back is accepted", () => accepts(server, server.password), sync.log);
         } finally {
             sync.stop();
         }

@@ -12,7 +12,7 @@ import * as zlib from "zlib";
 import { postgresBinDir, startPostgres, type PgServer } from "./postgres-server";
 import { requireInstalled } from "./installed";
 import { BUSYBOX, busyboxShell } from "./busybox";
-import { DATABASES, SCRIPTS, fingerprints, passwordEnv, passwordOf, psql, seed, sh } from "./pg-scripts";
+import { DATABASES, SCRIPTS, accepts, fingerprints, passwordEnv, passwordOf, psql, replaceFile, seed, sh, within20s } from "./pg-scripts";
 
 const bin = postgresBinDir();
 const dumpsIn = (dir: string) => fs.readdirSync(dir).filter((f) => /^full_backup_.*\.sql\.gz$/.test(f)).sort();
@@ -223,47 +223,29 @@ describe("PostgreSQL scripts against a real server", function () {
         this.timeout(60_000);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pg-secret-"));
         const file = path.join(dir, "postgres-password");
-        // As the kubelet updates a Secret volume: a new file renamed over the old.
-        const write = (value: string) => {
-            fs.writeFileSync(`${file}.new`, value);
-            fs.renameSync(`${file}.new`, file);
-        };
-        const accepts = (password: string) => {
-            try {
-                return psql(server, "postgres", "SELECT 1", "postgres", password) === "1";
-            } catch {
-                return false;
-            }
-        };
-        const until = async (what: string, check: () => boolean) => {
-            for (const end = Date.now() + 20_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
-                if (check()) return;
-            }
-            assert.fail(`${what} within 20 s; the script said: ${output()}`);
-        };
-        write(server.password);
+        replaceFile(file, server.password);
         const shell = busyboxShell({ ...server.env, PGHOST: server.dir, PGPASSWORD: "", POSTGRES_PASSWORD_FILE: file, SYNC_SECONDS: "1", HEARTBEAT: path.join(dir, "beat") });
         const child = spawn(shell.command, [...shell.prefix, path.join(SCRIPTS, "sync-superuser-password.sh")], { env: shell.env });
         let log = "";
         child.stdout.on("data", (d: Buffer) => (log += d.toString()));
         child.stderr.on("data", (d: Buffer) => (log += d.toString()));
-        const output = () => log.trim() || "(nothing)";
+        const output = () => log;
         const rotated = "RotatedWhileRunning0123456789";
         try {
             // What it holds as set is what the file said when it started.
-            await until("the script starts watching", () => log.includes("watching"));
+            await within20s("the script starts watching", () => log.includes("watching"), output);
             // What the container's probes look at.
-            await until("the heartbeat is touched", () => fs.existsSync(path.join(dir, "beat")));
-            write(rotated);
-            await until("the rotated password is accepted", () => accepts(rotated));
-            assert.ok(!accepts(server.password), "the old password still works");
-            write(server.password);
-            await until("the password written back is accepted", () => accepts(server.password));
-            assert.ok(!accepts(rotated));
+            await within20s("the heartbeat is touched", () => fs.existsSync(path.join(dir, "beat")), output);
+            replaceFile(file, rotated);
+            await within20s("the rotated password is accepted", () => accepts(server, rotated), output);
+            assert.ok(!accepts(server, server.password), "the old password still works");
+            replaceFile(file, server.password);
+            await within20s("the password written back is accepted", () => accepts(server, server.password), output);
+            assert.ok(!accepts(server, rotated));
             assert.ok(!log.includes(rotated), `the script printed the password: ${log}`);
         } finally {
             child.kill();
-            if (!accepts(server.password)) {
+            if (!accepts(server, server.password)) {
                 server.whileStopped((data, asOwner) => asOwner("sh", [path.join(SCRIPTS, "set-superuser-password.sh")], { PGDATA: data, POSTGRES_PASSWORD: server.password }));
             }
             fs.rmSync(dir, { recursive: true, force: true });

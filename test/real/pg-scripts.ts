@@ -4,6 +4,7 @@
  * fingerprint (row counts and checksums of every table) to compare before and after.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { databaseOwners } from "../../catalog";
 import { busyboxShell } from "./busybox";
@@ -26,6 +27,29 @@ export function psql(server: PgServer, db: string, sql: string, user = "postgres
         throw new Error(`psql ${db}: ${result.stderr}`);
     }
     return result.stdout.trim();
+}
+
+/** Replaces a file as the kubelet updates a Secret volume: a new file renamed over the old. */
+export function replaceFile(file: string, value: string): void {
+    fs.writeFileSync(`${file}.new`, value);
+    fs.renameSync(`${file}.new`, file);
+}
+
+/** Whether the server accepts `password` for its superuser. */
+export function accepts(server: PgServer, password: string): boolean {
+    try {
+        return psql(server, "postgres", "SELECT 1", "postgres", password) === "1";
+    } catch {
+        return false;
+    }
+}
+
+/** Polls `check` every 250 ms for up to 20 s; fails with `what` and what `log` says. */
+export async function within20s(what: string, check: () => boolean, log: () => string): Promise<void> {
+    for (const end = Date.now() + 20_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+        if (check()) return;
+    }
+    throw new Error(`${what} within 20 s; the script said: ${log().trim() || "(nothing)"}`);
 }
 
 export const passwordOf = (db: string) => `pw-${db}-0123456789`;
