@@ -64,17 +64,18 @@ describe("the node stack on the one-node cluster", () => {
 describe("the one-node cluster's network (scripts/node)", () => {
     const script = (name: string) => fs.readFileSync(path.join(ROOT, "scripts", "node", name), "utf8");
 
-    it("refuses traffic to a ClusterIP kube-proxy has not programmed, from before kube-proxy starts (found on live pods: cloud-config got 404 from outside for good)", () => {
+    it("makes a ClusterIP kube-proxy did not DNAT unreachable for pods, from before kube-proxy starts, and down.sh undoes it (found on live pods: cloud-config got 404 from outside for good)", () => {
         const up = script("up.sh");
-        const rule = up.search(/iptables .*"\$\{reject\[@\]\}"/);
-        assert.ok(rule > 0, "no REJECT rule for the service range in up.sh");
-        assert.match(up, /reject=\(FORWARD -d "\$SERVICE_CIDR" -p "\$proto" .* -j REJECT\)/);
-        assert.match(up, /\[\[ \$proto == tcp \]\] && reject\+=\(--reject-with tcp-reset\)/);
-        assert.ok(rule < up.indexOf('launch kube-proxy "$BIN/kube-proxy"'), "the rule comes after kube-proxy starts");
-        assert.match(script("lib.sh"), /^SERVICE_CIDR="10\.96\.0\.0\/12"$/m);
-        // down.sh removes the node's rules by the names in them; the rule's comment carries one.
-        const comment = /--comment "([^"]+)"/.exec(up.slice(up.indexOf("reject=(FORWARD")))![1]!;
-        const cleanup = /grep -qE '([^']+)'/.exec(script("down.sh"))![1]!;
-        assert.match(comment, new RegExp(cleanup));
+        // Routing comes after kube-proxy's DNAT, and no filter chain (kube-router's accepts first) is in the way.
+        const rule = up.indexOf('ip rule add iif ecnode0 to "$SERVICE_CIDR" lookup "$UNPROGRAMMED_TABLE"');
+        const route = up.indexOf('ip route replace unreachable "$SERVICE_CIDR" table "$UNPROGRAMMED_TABLE"');
+        assert.ok(rule > 0 && route > 0, "no unreachable route for the service range in up.sh");
+        assert.ok(rule < up.indexOf('launch kube-proxy "$BIN/kube-proxy"') && route < up.indexOf('launch kube-proxy "$BIN/kube-proxy"'), "the route comes after kube-proxy starts");
+        const lib = script("lib.sh");
+        assert.match(lib, /^SERVICE_CIDR="10\.96\.0\.0\/12"$/m);
+        assert.match(lib, /^UNPROGRAMMED_TABLE=\d+$/m);
+        const down = script("down.sh");
+        assert.match(down, /ip rule del lookup "\$UNPROGRAMMED_TABLE"/);
+        assert.match(down, /ip route flush table "\$UNPROGRAMMED_TABLE"/);
     });
 });

@@ -42,6 +42,8 @@ if command -v nft >/dev/null; then
   done
 fi
 for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?KUBE-' || true); do ipset destroy "$set" 2>/dev/null || true; done
+while ip rule del lookup "$UNPROGRAMMED_TABLE" 2>/dev/null; do :; done
+ip route flush table "$UNPROGRAMMED_TABLE" 2>/dev/null || true
 ip link show ecnode0 >/dev/null 2>&1 && ip link delete ecnode0
 
 # Mounts under the state folder (kubelet's root bind mount, volumes, containerd's overlays, netns).

@@ -18,6 +18,8 @@ NODE_IP="${NODE_IP:-$(ip -4 route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([
 POD_CIDR="10.244.0.0/16"
 NODE_POD_CIDR="10.244.0.0/24"
 SERVICE_CIDR="10.96.0.0/12"
+# Routing table (and rule priority) that makes a ClusterIP kube-proxy did not DNAT unreachable (up.sh).
+UNPROGRAMMED_TABLE=4096
 API_SERVICE_IP="10.96.0.1"
 DNS_SERVICE_IP="10.96.0.10"
 API_PORT=6443

@@ -172,17 +172,17 @@ iptables: {localhostNodePorts: false}
 # 0: leave the host's conntrack sysctls as they are.
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 YAML
-# A ClusterIP that kube-proxy has not programmed yet (a Service created a moment ago) would
-# leave the node by the default route, and this machine's network answers HTTP for any
-# address: cloud-config, started before service-discovery's Service was programmed, kept a
-# keep-alive connection to that answer and was told 404 on every Eureka registration, for
-# good. A cluster's network drops such packets; refuse them here (down.sh removes the rules
-# with the bridge's other ones, by the name in their comment).
-for proto in tcp udp; do
-  reject=(FORWARD -d "$SERVICE_CIDR" -p "$proto" -m comment --comment "ecnode0: ClusterIP not programmed by kube-proxy" -j REJECT)
-  [[ $proto == tcp ]] && reject+=(--reject-with tcp-reset)
-  iptables -C "${reject[@]}" 2>/dev/null || iptables -I "${reject[@]}"
-done
+# A pod's packet to a ClusterIP that kube-proxy has not DNATed (a Service created a moment
+# ago, or one without endpoints) would leave the node by the default route, and this
+# machine's network answers HTTP for any address: cloud-config, started before
+# service-discovery's Service was programmed, kept a keep-alive connection to that answer
+# and was told 404 on every Eureka registration, for good. kube-proxy's own REJECT for
+# Services without endpoints sits in filter FORWARD behind kube-router's chain, which
+# accepts a pod's allowed traffic first, so it never applies here. A routing rule does, as
+# routing comes after the DNAT: what still goes to the service range from the pod bridge is
+# unreachable, and the client hears so at once (EHOSTUNREACH) and retries.
+ip rule show | grep -q "lookup $UNPROGRAMMED_TABLE" || ip rule add iif ecnode0 to "$SERVICE_CIDR" lookup "$UNPROGRAMMED_TABLE" priority "$UNPROGRAMMED_TABLE"
+ip route replace unreachable "$SERVICE_CIDR" table "$UNPROGRAMMED_TABLE"
 launch kube-proxy "$BIN/kube-proxy" --config="$STATE/kube-proxy.yaml" --v=1
 wait_for kube-proxy 60 curl -fsS http://127.0.0.1:10256/healthz || die "kube-proxy did not start (see $LOGS/kube-proxy.log)"
 
