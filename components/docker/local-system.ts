@@ -105,18 +105,21 @@ export class LocalSystem extends pulumi.ComponentResource {
         );
         // The CronJob's script, on the same schedule, under busybox crond (which passes no environment on):
         // the entry command saves the variables the script reads, quoted by the shell's own `export -p`
-        // (the schedule has spaces and stars), for crond's job to source.
+        // (the schedule has spaces and stars), for crond's job to source. crond runs as root, which
+        // the official image is by default (an image whose USER is postgres could not write the
+        // files or start crond); its crontab folder is made, not assumed (Alpine's, not Debian's).
         const backupsVolume = volume("postgres-backups");
         const backups = declareContainer(
             {
                 name: `${POSTGRES.name}-backup`,
                 image: image(pg.image),
+                user: "root",
                 env: { ...env(superuserEnv()), BACKUP_DIR: "/backups", BACKUP_RETENTION: String(pg.backup.retention), BACKUP_SCHEDULE: pg.backup.schedule },
                 files: pgScripts("backup.sh", "restore.sh"),
                 entrypoint: ["sh", "-c"],
                 command: [
-                    'export -p | grep -E "^export (PG|BACKUP_)" > /scripts/env.sh && ' +
-                        'echo "$BACKUP_SCHEDULE . /scripts/env.sh && sh /scripts/backup.sh > /proc/1/fd/1 2>&1" > /etc/crontabs/root && exec crond -f -l 8',
+                    'export -p | grep -E "^export (PG|BACKUP_)" > /scripts/env.sh && mkdir -p /etc/crontabs && ' +
+                        'echo "$BACKUP_SCHEDULE . /scripts/env.sh && sh /scripts/backup.sh > /proc/1/fd/1 2>&1" > /etc/crontabs/root && exec crond -f -l 8 -c /etc/crontabs',
                 ],
                 resources: pg.backup.resources,
                 volumes: [{ volume: backupsVolume, path: "/backups" }],

@@ -48,7 +48,7 @@ describe("the local stack's scheduled backup, as busybox crond runs it", functio
         assert.ok(resource, "no postgres-backup container in the local stack");
         const container = revealSecrets(resource.inputs) as BackupContainer;
         const map = (text: string) =>
-            text.replaceAll("/scripts/", `${dir}/scripts/`).replaceAll("/etc/crontabs/root", `${dir}/crontab`).replaceAll("/proc/1/fd/1", `${dir}/cron.log`);
+            text.replaceAll("/scripts/", `${dir}/scripts/`).replaceAll("/etc/crontabs", `${dir}/crontabs`).replaceAll("/proc/1/fd/1", `${dir}/cron.log`);
 
         // The files the container is created with.
         fs.mkdirSync(path.join(dir, "scripts"));
@@ -66,11 +66,13 @@ describe("the local stack's scheduled backup, as busybox crond runs it", functio
         // The entry command, up to where it hands over to crond.
         assert.deepEqual(container.entrypoints, ["sh", "-c"]);
         const entry = container.command[0]!;
-        assert.match(entry, /exec crond -f/);
+        // crond as root (it changes to the crontab's user), reading the folder the command writes.
+        assert.match(entry, /exec crond -f .*-c \/etc\/crontabs$/);
+        assert.equal((container as BackupContainer & { user?: string }).user, "root");
         const shell = busyboxShell(env);
         const setup = spawnSync(shell.command, [...shell.prefix, "-c", map(entry).replace(/exec crond -f.*$/, "true")], { env: { PATH: shell.env.PATH, ...env }, encoding: "utf8" });
         assert.equal(setup.status, 0, setup.stderr);
-        const lines = fs.readFileSync(path.join(dir, "crontab"), "utf8").trim().split("\n");
+        const lines = fs.readFileSync(path.join(dir, "crontabs", "root"), "utf8").trim().split("\n");
         assert.equal(lines.length, 1, lines.join("\n"));
         const fields = lines[0]!.split(" ");
         assert.equal(fields.slice(0, 5).join(" "), declared.BACKUP_SCHEDULE, "the crontab's schedule is not the stack's");
