@@ -1,5 +1,6 @@
 /** One container on the stack's Docker network, the same way for services, tools and jobs. */
 import * as docker from "@pulumi/docker";
+import { dockerCpus, goDuration } from "./provider-values";
 import * as pulumi from "@pulumi/pulumi";
 import type { Children } from "../shared/naming";
 import { parseCpu, parseMemory } from "../../lib/quantity";
@@ -60,15 +61,17 @@ export function declareContainer(def: ContainerDef, ctx: ContainerContext): dock
                 ? {
                       healthcheck: {
                           tests: ["CMD-SHELL", def.healthcheck],
-                          interval: "10s",
-                          timeout: "5s",
+                          interval: goDuration(10),
+                          timeout: goDuration(5),
                           retries: 3,
-                          startPeriod: `${def.startSeconds ?? 120}s`,
+                          startPeriod: goDuration(def.startSeconds ?? 120),
                       },
                   }
                 : {}),
             memory: memoryMb,
-            ...(cpus !== undefined ? { cpus: String(cpus) } : {}),
+            // No swap beyond the limit, as on Kubernetes (the engine would allow as much again).
+            memorySwap: memoryMb,
+            ...(cpus !== undefined ? { cpus: dockerCpus(cpus) } : {}),
             volumes: (def.volumes ?? []).map((v) => ({
                 containerPath: v.path,
                 ...(v.volume ? { volumeName: v.volume } : { hostPath: v.hostPath }),
