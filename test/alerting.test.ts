@@ -237,13 +237,13 @@ describe("local stack: Alertmanager", () => {
     });
 });
 
-describe("README: alert timings", () => {
+describe("docs/alerts.md: alert timings", () => {
     it("shows the timings the generated routes use, per severity", async () => {
-        const readme = fs.readFileSync(`${__dirname}/../README.md`, "utf8");
+        const readme = fs.readFileSync(`${__dirname}/../docs/alerts.md`, "utf8");
         const { route } = alertmanagerFile(await declare({ stack: "dev" }));
         for (const severity of SEVERITIES) {
             const row = readme.split("\n").find((line) => line.trim().startsWith(`| ${severity} |`));
-            assert.ok(row, `README has no timing row for ${severity}`);
+            assert.ok(row, `docs/alerts.md has no timing row for ${severity}`);
             const child = route.routes!.find((r) => r.matchers?.includes(`severity="${severity}"`))!;
             const shown = [...row.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
             assert.deepEqual(shown, [child.group_wait, child.group_interval, child.repeat_interval], severity);
