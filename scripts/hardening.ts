@@ -40,7 +40,9 @@ export function countKubeScore(output: string): Map<string, number> {
     const counts = new Map<string, number>();
     for (const line of output.split("\n")) {
         const m = /^\[(CRITICAL|WARNING)\] \S+ \S+: (?:\([^)]*\) )?(.+)$/.exec(line);
-        if (m) counts.set(`${m[1]} ${m[2]!.trim()}`, (counts.get(`${m[1]} ${m[2]!.trim()}`) ?? 0) + 1);
+        if (!m) continue;
+        const check = `${m[1]} ${m[2]!.trim()}`;
+        counts.set(check, (counts.get(check) ?? 0) + 1);
     }
     return counts;
 }
@@ -55,7 +57,10 @@ export function countCheckov(json: string): { passed: number; failed: number; by
     const parsed = JSON.parse(json) as CheckovReport | CheckovReport[];
     const report = Array.isArray(parsed) ? parsed[0]! : parsed;
     const byCheck = new Map<string, number>();
-    for (const c of report.results.failed_checks) byCheck.set(`${c.check_id} ${c.check_name}`, (byCheck.get(`${c.check_id} ${c.check_name}`) ?? 0) + 1);
+    for (const c of report.results.failed_checks) {
+        const check = `${c.check_id} ${c.check_name}`;
+        byCheck.set(check, (byCheck.get(check) ?? 0) + 1);
+    }
     return { passed: report.summary.passed, failed: report.summary.failed, byCheck };
 }
 

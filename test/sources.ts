@@ -111,3 +111,6 @@ export const MANUAL_KIBANA_FIELDS: readonly string[] = (() => {
 export const REFERENCE_UNSCRAPEABLE: readonly string[] = tableRows(reference, "| name | manual port |")
     .filter((row) => /ADMIN role/.test(row[5] ?? ""))
     .map((row) => row[0]!.split(" ")[0]!);
+
+/** Manual 10.2's severity of each generated alert: a service down is P0, errors P1, latency P2, heap pressure P3. */
+export const MANUAL_ALERT_SEVERITY: Readonly<Record<string, string>> = { ServiceDown: "P0", HighErrorRate: "P1", HighLatencyP95: "P2", HeapPressure: "P3" };

@@ -15,14 +15,13 @@ import { stringify } from "yaml";
 import { SERVICE_LABEL } from "../../catalog/observability";
 import { ALERT_NAMES, alertRules, scrapedServices } from "../../components/observability/prometheus-config";
 import { requireInstalled } from "./installed";
+import { MANUAL_ALERT_SEVERITY } from "../sources";
 
 const PROMTOOL = process.env.PROMTOOL ?? "promtool";
 const available = spawnSync(PROMTOOL, ["--version"]).status === 0;
 
 /** The defaults' thresholds: 5% errors, P95 of 1 s, 90% of the heap. */
 const THRESHOLDS = { errorRate: 0.05, latencyP95Seconds: 1, heapUsedRatio: 0.9 };
-/** Manual 10.2: a service down is P0, errors P1, latency P2, heap pressure P3. */
-const SEVERITY: Record<string, string> = { [ALERT_NAMES.down]: "P0", [ALERT_NAMES.errors]: "P1", [ALERT_NAMES.latency]: "P2", [ALERT_NAMES.heap]: "P3" };
 
 interface Rule {
     alert: string;
@@ -36,7 +35,7 @@ const SERVICES = scrapedServices().map((s) => s.name);
 function firing(alert: string, service: string) {
     const rule = RULES.groups.flatMap((g) => g.rules).find((r) => r.alert === alert && (r.labels[SERVICE_LABEL] ?? service) === service)!;
     const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, v.replaceAll(`{{ $labels.${SERVICE_LABEL} }}`, service)]));
-    return { exp_labels: { severity: SEVERITY[alert]!, [SERVICE_LABEL]: service }, exp_annotations: annotations };
+    return { exp_labels: { severity: MANUAL_ALERT_SEVERITY[alert]!, [SERVICE_LABEL]: service }, exp_annotations: annotations };
 }
 
 const series = (name: string, labels: Record<string, string>, values: string) => ({

@@ -11,16 +11,15 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { SERVICE_LABEL } from "../../catalog/observability";
-import { ALERT_NAMES, OUTAGE } from "../../components/observability/prometheus-config";
+import { OUTAGE } from "../../components/observability/prometheus-config";
 import { alertmanagerFile } from "../observability-files";
 import { declare } from "../support";
 import { requireInstalled } from "./installed";
+import { MANUAL_ALERT_SEVERITY } from "../sources";
 import { freePort } from "./ports";
 
 const BINARY = process.env.ALERTMANAGER ?? "prometheus-alertmanager";
 const available = spawnSync(BINARY, ["--version"]).status === 0;
-/** Manual 10.2's severities, as the rules label them. */
-const SEVERITY: Record<string, string> = { [ALERT_NAMES.down]: "P0", [ALERT_NAMES.errors]: "P1", [ALERT_NAMES.latency]: "P2", [ALERT_NAMES.heap]: "P3" };
 
 interface Alert {
     labels: Record<string, string>;
@@ -60,7 +59,7 @@ describe("inhibition in the real Alertmanager, with the generated configuration"
     });
 
     const post = async (alerts: { alertname: string; service: string }[]) => {
-        const body = alerts.map(({ alertname, service }) => ({ labels: { alertname, severity: SEVERITY[alertname]!, [SERVICE_LABEL]: service }, startsAt: new Date().toISOString() }));
+        const body = alerts.map(({ alertname, service }) => ({ labels: { alertname, severity: MANUAL_ALERT_SEVERITY[alertname]!, [SERVICE_LABEL]: service }, startsAt: new Date().toISOString() }));
         const r = await fetch(`${url}/api/v2/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
         assert.equal(r.status, 200, await r.text());
     };
