@@ -20,6 +20,10 @@ export interface Autoscaling {
     readonly minReplicas: number;
     readonly maxReplicas: number;
     readonly targetCPUUtilization: number;
+    /** How long CPU must stay above target before the HPA adds pods (its scale-up stabilization window). */
+    readonly scaleUpStabilizationSeconds: number;
+    /** How long CPU must stay below target before the HPA removes pods. */
+    readonly scaleDownStabilizationSeconds: number;
 }
 
 /** How many pods run: a fixed count, or an HPA's range. */

@@ -4,6 +4,17 @@
  * out in a stack take these. Scalar keys have their defaults in Pulumi.yaml.
  */
 
+/**
+ * What the manual leaves out of its HPA (7.1/7.2). A JVM uses far more CPU in its first
+ * minute after Ready (JIT, caches filling) than at rest: without a scale-up window the HPA
+ * reads that warm-up as load and adds pods after every start or roll, and those pods warm
+ * up in turn. Scale-down keeps Kubernetes' own 300 s.
+ */
+export const AUTOSCALING_DEFAULTS = {
+    scaleUpStabilizationSeconds: 60,
+    scaleDownStabilizationSeconds: 300,
+} as const;
+
 export const POSTGRES_DEFAULTS = {
     image: "docker.io/library/postgres:15.10-alpine",
     storageSize: "10Gi",

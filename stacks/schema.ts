@@ -121,10 +121,20 @@ const resourcePair = strict({ cpu: cpu.optional(), memory: memory.optional() });
 
 export const resourcesOverride = strict({ requests: resourcePair.optional(), limits: resourcePair.optional() });
 
+/** Kubernetes refuses an HPA stabilization window over an hour. */
+const STABILIZATION_MAX_SECONDS = 3600;
+const stabilizationSeconds = z
+    .number({ error: `must be a whole number of seconds from 0 to ${STABILIZATION_MAX_SECONDS}` })
+    .int(`must be a whole number of seconds from 0 to ${STABILIZATION_MAX_SECONDS}`)
+    .min(0, `must be a whole number of seconds from 0 to ${STABILIZATION_MAX_SECONDS}`)
+    .max(STABILIZATION_MAX_SECONDS, `must be at most ${STABILIZATION_MAX_SECONDS} seconds (Kubernetes refuses a longer stabilization window)`);
+
 export const autoscalingOverride = strict({
     minReplicas: positiveInt("replicas").optional(),
     maxReplicas: positiveInt("replicas").optional(),
     targetCPUUtilization: percent.optional(),
+    scaleUpStabilizationSeconds: stabilizationSeconds.optional(),
+    scaleDownStabilizationSeconds: stabilizationSeconds.optional(),
 });
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

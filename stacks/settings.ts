@@ -13,7 +13,7 @@ import { resolveOffsite, resolveRestore, type StackIdentity } from "./backup-set
 import { resolveConfigServer } from "./config-server-settings";
 import { foreignKeyProblems } from "./foreign-keys";
 import { doubtfulSettings } from "./sense";
-import { CLUSTER_DNS_DEFAULTS, CLUSTER_NETWORK_DEFAULTS, POSTGRES_DEFAULTS } from "./defaults";
+import { AUTOSCALING_DEFAULTS, CLUSTER_DNS_DEFAULTS, CLUSTER_NETWORK_DEFAULTS, POSTGRES_DEFAULTS } from "./defaults";
 import { resolveDocker, resolveImageBuild } from "./docker-settings";
 import { resolveObservability } from "./observability-settings";
 import { checkResources, mergeResources } from "./resources";
@@ -74,7 +74,7 @@ function resolve(
     checkNamespaceRoom(config, key, problems);
     const stackResources = mergeResources(MANUAL_RESOURCES, config.resources);
     checkResources(stackResources, config.resources, ["resources"], key, problems);
-    const stackAutoscaling = { ...MANUAL_AUTOSCALING, ...config.autoscaling };
+    const stackAutoscaling = { ...MANUAL_AUTOSCALING, ...AUTOSCALING_DEFAULTS, ...config.autoscaling };
     checkRange(stackAutoscaling, key("autoscaling"), problems);
 
     const imageBuild = resolveImageBuild(config, key, problems);

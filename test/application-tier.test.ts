@@ -66,6 +66,25 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
+        it("notices a service that is up within 10 s at each step of the start order", () => {
+            // Startup probe, then readiness, then the gates of the pods that wait for it: on the
+            // node, 10 s periods and a 5 s gate cost up to 25 s at each of the four steps.
+            const services = MANUAL_SERVICES.map((s) => s.name as string);
+            let steps = 0;
+            for (const name of services) {
+                for (const gate of workload(find(declared.objects, "Deployment", name)).template.spec.initContainers ?? []) {
+                    const dependency = gate.name.replace(/^wait-for-/, "");
+                    if (!services.includes(dependency)) continue;
+                    const c = workload(find(declared.objects, "Deployment", dependency)).template.spec.containers[0]!;
+                    const poll = Number(/sleep (\d+)/.exec(gate.command!.join(" "))?.[1]);
+                    const lag = c.startupProbe!.periodSeconds! + c.readinessProbe!.periodSeconds! + poll;
+                    assert.ok(lag <= 10, `${name} may notice ${dependency} ${lag} s late`);
+                    steps++;
+                }
+            }
+            assert.ok(steps >= 3, "the start order has its steps");
+        });
+
         it("gives every container the stack's requests and limits", () => {
             const expected =
                 stack === "prod"
@@ -105,11 +124,14 @@ for (const stack of ["dev", "prod"]) {
                     minReplicas: number;
                     maxReplicas: number;
                     metrics: { resource: { name: string; target: { averageUtilization: number } } }[];
+                    behavior: { scaleUp: { stabilizationWindowSeconds: number }; scaleDown: { stabilizationWindowSeconds: number } };
                 };
                 assert.deepEqual(spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name });
                 assert.deepEqual([spec.minReplicas, spec.maxReplicas], [expected.min, expected.max], name);
                 assert.equal(spec.metrics[0]!.resource.name, "cpu");
                 assert.equal(spec.metrics[0]!.resource.target.averageUtilization, expected.cpu);
+                // README: a minute above target before adding pods (a JVM's warm-up is not load), Kubernetes' 300 s before removing them.
+                assert.deepEqual(spec.behavior, { scaleUp: { stabilizationWindowSeconds: 60 }, scaleDown: { stabilizationWindowSeconds: 300 } }, name);
             }
         });
 

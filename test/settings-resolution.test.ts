@@ -25,6 +25,16 @@ const refusal = (config: Config): string => {
     throw new Error(`accepted ${JSON.stringify(config)}`);
 };
 const fixed = (count: number): Replicas => ({ kind: "fixed", count });
+/** An HPA's range with the README's defaults: the manual's 70% target, 60 s before scaling up, 300 s before scaling down. */
+const autoscaled = (minReplicas: number, maxReplicas: number, over: Partial<Replicas & { kind: "autoscaled" }> = {}): Replicas => ({
+    kind: "autoscaled",
+    minReplicas,
+    maxReplicas,
+    targetCPUUtilization: 70,
+    scaleUpStabilizationSeconds: 60,
+    scaleDownStabilizationSeconds: 300,
+    ...over,
+});
 const OFFSITE = { endpoint: "https://s3.example.com/", bucket: "shop-backups", accessKeyId: "AK", secretAccessKey: "SK" };
 
 describe("settings the components receive", () => {
@@ -78,12 +88,18 @@ describe("settings the components receive", () => {
 
     it("autoscale the others within the stack's range, a service's own bounds first", () => {
         // dev: 1 to 3 (Pulumi.dev.yaml); the manual's 70% target.
-        assert.deepEqual(dev().services["user-service"].replicas, { kind: "autoscaled", minReplicas: 1, maxReplicas: 3, targetCPUUtilization: 70 });
+        assert.deepEqual(dev().services["user-service"].replicas, autoscaled(1, 3));
         // prod: the manual's 2 to 10.
-        assert.deepEqual(prod().services["user-service"].replicas, { kind: "autoscaled", minReplicas: 2, maxReplicas: 10, targetCPUUtilization: 70 });
+        assert.deepEqual(prod().services["user-service"].replicas, autoscaled(2, 10));
         const s = dev({ services: { "order-service": { autoscaling: { maxReplicas: 5 } } } });
-        assert.deepEqual(s.services["order-service"].replicas, { kind: "autoscaled", minReplicas: 1, maxReplicas: 5, targetCPUUtilization: 70 });
-        assert.deepEqual(s.services["user-service"].replicas, { kind: "autoscaled", minReplicas: 1, maxReplicas: 3, targetCPUUtilization: 70 });
+        assert.deepEqual(s.services["order-service"].replicas, autoscaled(1, 5));
+        assert.deepEqual(s.services["user-service"].replicas, autoscaled(1, 3));
+    });
+
+    it("wait before scaling up and down as the stack says, a service's own windows first", () => {
+        const s = dev({ autoscaling: { minReplicas: 1, maxReplicas: 3, scaleUpStabilizationSeconds: 0 }, services: { "order-service": { autoscaling: { scaleUpStabilizationSeconds: 120, scaleDownStabilizationSeconds: 600 } } } });
+        assert.deepEqual(s.services["user-service"].replicas, autoscaled(1, 3, { scaleUpStabilizationSeconds: 0 }));
+        assert.deepEqual(s.services["order-service"].replicas, autoscaled(1, 3, { scaleUpStabilizationSeconds: 120, scaleDownStabilizationSeconds: 600 }));
     });
 
     it("pin a service whose autoscaling is off at its replicas, or at the autoscaling minimum", () => {
@@ -94,7 +110,7 @@ describe("settings the components receive", () => {
     });
 
     it("let an autoscaling minimum equal its maximum, never exceed it", () => {
-        assert.deepEqual(dev({ autoscaling: { minReplicas: 3, maxReplicas: 3 } }).services["user-service"].replicas, { kind: "autoscaled", minReplicas: 3, maxReplicas: 3, targetCPUUtilization: 70 });
+        assert.deepEqual(dev({ autoscaling: { minReplicas: 3, maxReplicas: 3 } }).services["user-service"].replicas, autoscaled(3, 3));
         assert.match(refusal({ autoscaling: { minReplicas: 4, maxReplicas: 3 } }), /ecommerce:autoscaling: minReplicas \(4\) must not exceed maxReplicas \(3\)/);
         assert.match(refusal({ services: { "order-service": { autoscaling: { minReplicas: 4 } } } }), /ecommerce:services\.order-service\.autoscaling: minReplicas \(4\) must not exceed maxReplicas \(3\)/);
     });

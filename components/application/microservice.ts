@@ -163,6 +163,10 @@ export class Microservice extends pulumi.ComponentResource {
                         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: spec.name },
                         minReplicas: replicas.minReplicas,
                         maxReplicas: replicas.maxReplicas,
+                        behavior: {
+                            scaleUp: { stabilizationWindowSeconds: replicas.scaleUpStabilizationSeconds },
+                            scaleDown: { stabilizationWindowSeconds: replicas.scaleDownStabilizationSeconds },
+                        },
                         metrics: [
                             {
                                 type: "Resource",
