@@ -215,6 +215,29 @@ export class LiveSystem {
         return selectorLabels(workload);
     }
 
+    /**
+     * CPU each pod of the namespace has used since it started, in core-seconds, from the
+     * kubelets' summary API (what metrics-server reads), node by node.
+     */
+    cpuSeconds(): Map<string, number> {
+        const used = new Map<string, number>();
+        for (const node of this.kubectl(["get", "nodes", "-o", "jsonpath={.items[*].metadata.name}"]).trim().split(/\s+/)) {
+            const summary = JSON.parse(this.kubectl(["get", "--raw", `/api/v1/nodes/${node}/proxy/stats/summary`])) as {
+                pods: { podRef: { name: string; namespace: string }; cpu?: { usageCoreNanoSeconds?: number } }[];
+            };
+            for (const pod of summary.pods) {
+                if (pod.podRef.namespace === this.namespace) used.set(pod.podRef.name, (pod.cpu?.usageCoreNanoSeconds ?? 0) / 1e9);
+            }
+        }
+        return used;
+    }
+
+    /** Allocatable CPU cores of every node together. */
+    cores(): number {
+        const cpus = this.kubectl(["get", "nodes", "-o", "jsonpath={.items[*].status.allocatable.cpu}"]).trim().split(/\s+/);
+        return cpus.reduce((sum, cpu) => sum + (cpu.endsWith("m") ? parseInt(cpu, 10) / 1000 : Number(cpu)), 0);
+    }
+
     /** `kubectl top pods`: millicores and MiB per pod of the namespace. */
     top(): { pod: string; cpuMillis: number; memoryMiB: number }[] {
         const out = this.kubectl(["top", "pods", "-n", this.namespace, "--no-headers"]);
