@@ -136,6 +136,7 @@ function defineKubernetesStack(settings: Settings): StackOutputs {
             namespace,
             settings,
             database: settings.datasource === "postgres" ? postgres.endpoint : undefined,
+            databaseServer: postgres.statefulSet,
             databasePasswords: postgres.servicePasswords,
             builtImages: buildImages(settings, new Children(settings.stack, environment)),
             deploymentsAfter: backups.preUpgrade ? [backups.preUpgrade] : [],

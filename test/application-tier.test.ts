@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { parseCpu, parseMemory } from "../lib/quantity";
 import { MANUAL_HPA, MANUAL_RESOURCES, MANUAL_SERVICES, MANUAL_START_ORDER, REFERENCE_IMAGE, REFERENCE_SERVICES } from "./sources";
-import { declare, envOf, find, ofKind, recorded, workload, type Declared, stackFile } from "./support";
+import { declare, envOf, find, objectName, ofKind, recorded, workload, type Declared, stackFile } from "./support";
 
 /** Services that hold state they do not replicate (reference-system.md, "Single instances"). */
 const SINGLETONS = ["service-discovery", "cloud-config"];
@@ -346,6 +346,28 @@ describe("application tier: what a service's replica settings and the pod shape 
         assert.equal(noHost.outputs.gatewayUrl, undefined, "no host, no external URL to give");
         const front = await declare({ stack: "prod", config: { ingressTlsSecretName: "", ingressTlsTerminatedElsewhere: true } });
         assert.equal(front.outputs.gatewayUrl, "https://shop.example.com");
+    });
+
+    it("makes each Deployment depend on every workload its init containers wait for", async () => {
+        // pulumi up awaits a rollout while holding one of its --parallel slots (8 on 2 CPUs):
+        // a pod that waits in the cluster for a workload Pulumi has not created yet holds its
+        // slot until the rollout timeout. Seen on the node: eight slots, eight Deployments
+        // waiting for cloud-config, whose own Deployment never started.
+        for (const stack of ["dev", "prod"]) {
+            const d = await declare({ stack, config: { datasource: "postgres", imageRegistry: "registry.example.com/shop", postgres: { backup: { beforeUpgrade: false } } } });
+            const workloads = d.resources.filter((r) => ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"].includes(r.type));
+            let gates = 0;
+            for (const deployment of d.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment")) {
+                const pod = (deployment.inputs.spec as { template: { spec: { initContainers?: { name: string }[] } } }).template.spec;
+                const waitsFor = (pod.initContainers ?? []).map((c) => c.name.replace(/^wait-for-/, ""));
+                const dependsOn = workloads.filter((w) => deployment.dependencies.includes(w.name)).map((w) => objectName(w));
+                for (const target of waitsFor) {
+                    assert.ok(dependsOn.includes(target), `${stack}: ${objectName(deployment)} waits for ${target} but depends on ${dependsOn.join(", ") || "no workload"}`);
+                    gates++;
+                }
+            }
+            assert.ok(gates >= 20, `${stack}: ${gates} gates`);
+        }
     });
 
     it("creates the Ingress after the gateway's Service and each HPA after its Deployment", async () => {

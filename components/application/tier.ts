@@ -16,6 +16,8 @@ export interface ApplicationTierArgs {
     readonly settings: Settings;
     /** The database, when services keep their data in PostgreSQL (datasource `postgres`). */
     readonly database?: DatabaseEndpoint;
+    /** The workload behind `database`, which the services' `wait-for-postgres` gate waits for. */
+    readonly databaseServer?: pulumi.Resource;
     /** Images the stack builds, by service name (imageBuild). */
     readonly builtImages?: Readonly<Record<string, pulumi.Input<string>>>;
     /** What must complete before any Deployment changes (the pre-upgrade backup). */
@@ -24,7 +26,15 @@ export interface ApplicationTierArgs {
     readonly databasePasswords?: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
-/** The ten services of the manual, one Microservice each, and the Ingress to the gateway. */
+/**
+ * The ten services of the manual, one Microservice each, and the Ingress to the gateway.
+ *
+ * Each Deployment depends, for Pulumi, on every workload its init containers wait for
+ * (what it `startsAfter`, and PostgreSQL). `pulumi up` awaits each Deployment's readiness
+ * while holding one of its `--parallel` slots (4 per CPU by default): left to chance, the
+ * eight Deployments that wait for cloud-config filled the 8 slots of a 2-CPU machine
+ * before cloud-config's own Deployment had one, and nothing moved until the rollout timeout.
+ */
 export class ApplicationTier extends pulumi.ComponentResource {
     readonly services: Readonly<Record<ServiceName, Microservice>>;
     /** Every Deployment, for what must wait until all services are up (the smoke test). */
@@ -58,7 +68,11 @@ export class ApplicationTier extends pulumi.ComponentResource {
                     extraGates: datasource?.gates,
                     builtImage: args.builtImages?.[spec.name],
                     nativeConfigDir: configFiles ? NATIVE_CONFIG_DIR : undefined,
-                    after: args.deploymentsAfter,
+                    after: [
+                        ...(args.deploymentsAfter ?? []),
+                        ...spec.startsAfter.map((before) => startedFirst(services, before, spec.name)),
+                        ...(datasource && args.databaseServer ? [args.databaseServer] : []),
+                    ],
                     files: spec.name === "cloud-config" ? configFiles : undefined,
                     secretDigest:
                         args.database && args.databasePasswords?.[spec.name]
@@ -108,4 +122,11 @@ export class ApplicationTier extends pulumi.ComponentResource {
         );
         return { configMap: name, mountPath: NATIVE_CONFIG_DIR, digest: shortDigest(Object.entries(source.files).flat()) };
     }
+}
+
+/** The Deployment a service starts after; the catalog lists it earlier, so it is declared. */
+function startedFirst(services: Readonly<Partial<Record<ServiceName, Microservice>>>, before: ServiceName, name: ServiceName): k8s.apps.v1.Deployment {
+    const service = services[before];
+    if (!service) throw new Error(`catalog: ${name} starts after ${before}, which the catalog lists after it`);
+    return service.deployment;
 }
