@@ -24,6 +24,8 @@ export interface PodStatus {
     readonly created: number;
     readonly deleting: boolean;
     readonly restarts: number;
+    /** The pod template it runs (its ReplicaSet's or StatefulSet revision's hash): new after a roll, the same after a scale. */
+    readonly revision?: string;
 }
 
 interface PodJson {
@@ -114,6 +116,7 @@ export class LiveSystem {
                 created: Date.parse(p.metadata.creationTimestamp),
                 deleting: p.metadata.deletionTimestamp !== undefined,
                 restarts: (p.status.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
+                revision: p.metadata.labels?.["pod-template-hash"] ?? p.metadata.labels?.["controller-revision-hash"],
             };
         });
     }

@@ -24,7 +24,7 @@ describe("1. start (manual 3.1, 9.1)", function () {
         assert.ok((smoke.status.succeeded ?? 0) >= 1, `smoke-test Job did not succeed: ${JSON.stringify(smoke.status)}`);
     });
 
-    it("the services became ready in the manual's order, with no serial deploys", function () {
+    it("the services became ready in the manual's order", function () {
         const { live } = system(this);
         const pods = live.pods();
         const firstReady = new Map<string, number>();

@@ -17,7 +17,7 @@ export const LOAD: Load = { requests: 20000, seconds: 180, parallel: 8 };
 
 interface Hpa {
     metadata: { name: string };
-    spec: { minReplicas?: number; maxReplicas: number };
+    spec: { minReplicas?: number; maxReplicas: number; behavior?: { scaleUp?: { stabilizationWindowSeconds?: number }; scaleDown?: { stabilizationWindowSeconds?: number } } };
     status: { currentReplicas?: number; desiredReplicas?: number };
 }
 
@@ -67,13 +67,14 @@ describe("6. scaling (manual 7)", function () {
         figure("scaling", "load through the gateway", `${describeCounts(counts)} in ${((Date.now() - started) / 1000).toFixed(0)} s (at most ${LOAD.requests}, ${LOAD.parallel} at a time, ${LOAD.seconds} s)`);
         figure("scaling", "under load, per service (max over its pods)", describeUsage(peak));
         assert.ok(scaledAt !== undefined, `the ${target} HPA did not scale up under load (peak ${describeUsage(peak)})`);
-        figure("scaling", `${target} scale-up decided after the load began`, `${((scaledAt - started) / 1000).toFixed(0)} s`);
+        const behavior = hpa().spec.behavior;
+        figure("scaling", `${target} scale-up decided after the load began`, `${((scaledAt - started) / 1000).toFixed(0)} s (its scale-up window: ${behavior?.scaleUp?.stabilizationWindowSeconds ?? 0} s)`);
         assert.equal(restarts(), restartsBefore, `${target} pods restarted under load (memory limit ${MANUAL_RESOURCES.limits.memory})`);
         assert.ok(counts.ok > 0, "the load Job sent nothing");
         assert.ok(counts.failed / (counts.ok + counts.failed) < 0.01, `more than 1% of the load failed: ${describeCounts(counts)}`);
         const ended = Date.now();
         await until(`${target} back at its minimum after the load`, 900, () => ((hpa().status.currentReplicas ?? 0) <= (hpa().spec.minReplicas ?? 1) ? true : undefined), 10000);
-        figure("scaling", `${target} back at its minimum after the load`, `${((Date.now() - ended) / 1000).toFixed(0)} s (the HPA's default 300 s stabilisation)`);
+        figure("scaling", `${target} back at its minimum after the load`, `${((Date.now() - ended) / 1000).toFixed(0)} s (its scale-down window: ${behavior?.scaleDown?.stabilizationWindowSeconds ?? 300} s)`);
     });
 
     it("a new maxReplicas by config reaches the live HPA", async function () {

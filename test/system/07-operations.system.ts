@@ -28,17 +28,22 @@ interface PodTemplate {
 }
 
 /** Pod UIDs per workload (Deployments and StatefulSets), for telling which rolled: a StatefulSet's new pod keeps its name. */
+/**
+ * The pod templates each workload's running pods run. A roll makes a new one; an
+ * autoscaler adding or removing pods under the steady load does not (counting new pod
+ * UIDs took an HPA's scale-up of api-gateway for a restart).
+ */
 function podsByApp(live: LiveSystem): Map<string, string[]> {
     const map = new Map<string, string[]>();
     for (const p of live.pods()) {
-        if (p.phase !== "Running" || p.deleting) continue;
-        map.set(p.app, [...(map.get(p.app) ?? []), p.uid].sort());
+        if (p.phase !== "Running" || p.deleting || p.revision === undefined) continue;
+        map.set(p.app, [...new Set([...(map.get(p.app) ?? []), p.revision])].sort());
     }
     return map;
 }
 
 function rolled(before: Map<string, string[]>, after: Map<string, string[]>): string[] {
-    return [...before.keys()].filter((app) => (after.get(app) ?? []).some((name) => !before.get(app)!.includes(name))).sort();
+    return [...before.keys()].filter((app) => (after.get(app) ?? []).some((revision) => !before.get(app)!.includes(revision))).sort();
 }
 
 /** Secrets each long-running workload's pods read (env, envFrom, volumes), from the live specs. */
@@ -130,7 +135,9 @@ describe("7. operations (manual 3.3, 8.1, 5.2)", function () {
         assert.match(sync, /superuser password set on the running server/);
         // Every business service reconnected with its new password.
         await stillReads(live);
-        assert.deepEqual(live.unready(), []);
+        // Under the load an autoscaler may add a pod (its JVM's warm-up counts after 60 s):
+        // that pod must come up on the new passwords too.
+        await live.waitAllReady(300);
         assert.ok(counts.ok > 100, `the load sent too little: ${describeCounts(counts)}`);
         assert.equal(counts.failed, 0, describeCounts(counts));
     });
